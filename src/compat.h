@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between supported kernels lives here.  The TM_HAVE_*
+ * macros come from tm_probes.h, which Kbuild generates by compiling the
+ * programs in probes/ against the target kernel (see Kbuild).
+ */
+#ifndef TM_COMPAT_H
+#define TM_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "tm_probes.h"
+
+/*
+ * The sample cache must stay a cache of its own so that /proc/slabinfo
+ * and failslab can name it.  Before SLAB_NO_MERGE existed, a constructor
+ * was the documented way to keep SLUB from merging a cache.
+ */
+#ifdef TM_HAVE_SLAB_NO_MERGE
+#define TM_SLAB_NO_MERGE	SLAB_NO_MERGE
+#define TM_NEEDS_MERGE_GUARD	0
+#else
+#define TM_SLAB_NO_MERGE	0
+#define TM_NEEDS_MERGE_GUARD	1
+#endif
+
+typedef unsigned long (*tm_shrink_fn)(struct shrinker *,
+				      struct shrink_control *);
+
+#ifdef TM_HAVE_SHRINKER_ALLOC
+
+static inline struct shrinker *tm_shrinker_create(const char *name,
+						  tm_shrink_fn count,
+						  tm_shrink_fn scan)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void tm_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+
+#else /* !TM_HAVE_SHRINKER_ALLOC */
+
+static inline int tm_shrinker_register(struct shrinker *s, const char *name)
+{
+#ifdef TM_HAVE_REGISTER_SHRINKER_NAMED
+	return register_shrinker(s, "%s", name);
+#else
+	return register_shrinker(s);
+#endif
+}
+
+static inline struct shrinker *tm_shrinker_create(const char *name,
+						  tm_shrink_fn count,
+						  tm_shrink_fn scan)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (tm_shrinker_register(s, name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void tm_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+
+#endif /* TM_HAVE_SHRINKER_ALLOC */
+
+#endif /* TM_COMPAT_H */
