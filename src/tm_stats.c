@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the statistics of a whole process.
+ *
+ * The kernel's own helpers for this (thread_group_cputime() and friends)
+ * are not exported, so the totals are summed here as the kernel does it:
+ * the signal struct holds what exited threads accumulated, and each live
+ * thread holds its own share.  A thread that exits moves its share into
+ * the signal struct under sig->stats_lock, so the sum is taken inside a
+ * read section of that seqlock and retried if an exit raced with it.
+ */
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+
+#include "tm_sample.h"
+#include "tm_stats.h"
+
+static void tm_stats_sum_group(struct task_struct *leader,
+			       struct task_sample *s, struct tm_cputime *ct)
+{
+	struct signal_struct *sig = leader->signal;
+	struct task_struct *t;
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&sig->stats_lock);
+		ct->utime = sig->utime;
+		ct->stime = sig->stime;
+		ct->rtime = sig->sum_sched_runtime;
+		s->minflt = sig->min_flt;
+		s->majflt = sig->maj_flt;
+		s->nvcsw = sig->nvcsw;
+		s->nivcsw = sig->nivcsw;
+		for_each_thread(leader, t) {
+			ct->utime += t->utime;
+			ct->stime += t->stime;
+			ct->rtime += t->se.sum_exec_runtime;
+			s->minflt += t->min_flt;
+			s->majflt += t->maj_flt;
+			s->nvcsw += t->nvcsw;
+			s->nivcsw += t->nivcsw;
+		}
+	} while (read_seqretry(&sig->stats_lock, seq));
+	s->threads = get_nr_threads(leader);
+}
+
+/*
+ * The leader may have exited while other threads run on, so take the
+ * memory figures from the first thread that still has an mm.  task_lock()
+ * keeps t->mm from being dropped while we read it.
+ */
+static void tm_stats_read_mm(struct task_struct *leader,
+			     struct task_sample *s)
+{
+	struct task_struct *t;
+
+	s->rss = 0;
+	s->vsz = 0;
+	for_each_thread(leader, t) {
+		struct mm_struct *mm;
+
+		task_lock(t);
+		mm = t->mm;
+		if (mm) {
+			s->rss = get_mm_rss(mm);
+			s->vsz = READ_ONCE(mm->total_vm);
+		}
+		task_unlock(t);
+		if (mm || (t->flags & PF_KTHREAD))
+			break;
+	}
+}
+
+bool tm_stats_read(struct pid *pid, struct task_sample *s,
+		   struct tm_cputime *ct)
+{
+	struct task_struct *leader;
+	bool alive = false;
+
+	rcu_read_lock();
+	leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader && atomic_read(&leader->signal->live)) {
+		tm_stats_sum_group(leader, s, ct);
+		tm_stats_read_mm(leader, s);
+		alive = true;
+	}
+	rcu_read_unlock();
+	return alive;
+}
+
+void tm_cputime_settle(const struct tm_cputime *ct, u64 *utime, u64 *stime)
+{
+	u64 rtime = ct->rtime;
+	u64 st;
+
+	/* Nothing ran since the last sample, or runtime lags the ticks. */
+	if (*utime + *stime >= rtime)
+		return;
+
+	if (!ct->stime)
+		st = 0;
+	else if (!ct->utime)
+		st = rtime;
+	else
+		st = mul_u64_u64_div_u64(ct->stime, rtime,
+					 ct->stime + ct->utime);
+
+	/* Keep both halves monotonic; their sum is rtime either way. */
+	if (st < *stime)
+		st = *stime;
+	if (rtime - st < *utime)
+		st = rtime - *utime;
+	*stime = st;
+	*utime = rtime - st;
+}

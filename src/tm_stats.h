@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TM_STATS_H
+#define TM_STATS_H
+
+#include <linux/types.h>
+
+struct pid;
+struct task_sample;
+
+/* CPU times of a whole process as the scheduler accounts them, in ns. */
+struct tm_cputime {
+	u64 utime;	/* tick-based user time */
+	u64 stime;	/* tick-based system time */
+	u64 rtime;	/* precise runtime */
+};
+
+/*
+ * Fills @s (all but ts, utime and stime) and @ct from the process whose
+ * thread-group ID is @pid.  Returns false when the process has exited:
+ * reaped, or every thread of it gone (a zombie).
+ */
+bool tm_stats_read(struct pid *pid, struct task_sample *s,
+		   struct tm_cputime *ct);
+
+/*
+ * Splits @ct->rtime between user and system time in the proportion of the
+ * tick-based times, the way /proc/PID/stat does, and never below the
+ * previous split in *@utime / *@stime, which are updated.
+ */
+void tm_cputime_settle(const struct tm_cputime *ct, u64 *utime, u64 *stime);
+
+#endif /* TM_STATS_H */
