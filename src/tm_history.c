@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitored processes and their histories.
+ *
+ * Locking: tm_tasks_lock protects the list of tasks and each task's
+ * "removed" flag; a task's own mutex protects its history.  The only
+ * nesting is tm_tasks_lock then a task lock, and the shrinker only ever
+ * trylocks both.  No allocation happens under either lock, so reclaim
+ * (and with it our shrinker) never runs while one of them is held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "tm_history.h"
+#include "tm_sample.h"
+#include "tm_stats.h"
+
+static LIST_HEAD(tm_tasks);
+static DEFINE_MUTEX(tm_tasks_lock);
+static unsigned int tm_nr_tasks;	/* listed; written under the lock */
+static u64 tm_next_id;			/* under the lock */
+static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
+
+/* History primitives; the caller holds t->lock. */
+
+static void tm_history_append_locked(struct tm_task *t, struct task_sample *s)
+{
+	s->next = NULL;
+	if (t->tail)
+		t->tail->next = s;
+	else
+		t->head = s;
+	t->tail = s;
+	t->nr_samples++;
+	atomic_long_inc(&tm_nr_samples);
+
+	if (!t->recent)
+		t->recent = s;
+	else if (t->nr_samples > TM_RECENT_WINDOW)
+		t->recent = t->recent->next;
+}
+
+static void tm_history_drop_oldest_locked(struct tm_task *t)
+{
+	struct task_sample *s = t->head;
+
+	t->head = s->next;
+	if (!t->head)
+		t->tail = NULL;
+	if (t->recent == s)
+		t->recent = t->head;
+	t->nr_samples--;
+	atomic_long_dec(&tm_nr_samples);
+	/* A reader holding @s resumes at the new head. */
+	s->next = TM_SAMPLE_UNLINKED;
+	tm_sample_put(s);
+}
+
+static void tm_history_clear(struct tm_task *t)
+{
+	mutex_lock(&t->lock);
+	while (t->head)
+		tm_history_drop_oldest_locked(t);
+	mutex_unlock(&t->lock);
+}
+
+/* Task life cycle. */
+
+static void tm_task_release(struct kref *ref)
+{
+	struct tm_task *t = container_of(ref, struct tm_task, ref);
+
+	tm_history_clear(t);
+	put_pid(t->pid);
+	kfree(t);
+}
+
+void tm_task_put(struct tm_task *t)
+{
+	kref_put(&t->ref, tm_task_release);
+}
+
+/* Reads the UIDs of a live process; -ESRCH if it is gone or a zombie. */
+static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
+{
+	struct task_struct *task;
+	int err = -ESRCH;
+
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_TGID);
+	if (task && atomic_read(&task->signal->live)) {
+		const struct cred *cred = __task_cred(task);
+
+		*uid = cred->uid;
+		*euid = cred->euid;
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static bool tm_owned_by_current(kuid_t uid, kuid_t euid)
+{
+	kuid_t me = current_euid();
+
+	return uid_eq(uid, me) && uid_eq(euid, me);
+}
+
+static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
+{
+	struct tm_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	INIT_LIST_HEAD(&t->node);
+	kref_init(&t->ref);
+	mutex_init(&t->lock);
+	t->pid = get_pid(pid);
+	t->uid = uid;
+	t->euid = euid;
+	return t;
+}
+
+static bool tm_task_listed_locked(struct pid *pid)
+{
+	struct tm_task *t;
+
+	list_for_each_entry(t, &tm_tasks, node)
+		if (t->pid == pid)
+			return true;
+	return false;
+}
+
+static int tm_task_add_pid(struct pid *pid, bool check_perm)
+{
+	struct tm_task *t;
+	kuid_t uid, euid;
+	int err;
+
+	err = tm_pid_owner(pid, &uid, &euid);
+	if (err)
+		return err;
+	if (check_perm && !tm_owned_by_current(uid, euid) &&
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	t = tm_task_create(pid, uid, euid);
+	if (!t)
+		return -ENOMEM;
+
+	mutex_lock(&tm_tasks_lock);
+	if (tm_task_listed_locked(pid)) {
+		err = -EEXIST;
+	} else {
+		t->id = ++tm_next_id;
+		list_add_tail(&t->node, &tm_tasks);
+		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+	}
+	mutex_unlock(&tm_tasks_lock);
+
+	if (err)
+		tm_task_put(t);
+	return err;
+}
+
+/* @nr is looked up in the caller's PID namespace. */
+int tm_task_add(pid_t nr, bool check_perm)
+{
+	struct pid *pid = find_get_pid(nr);
+	int err;
+
+	if (!pid)
+		return -ESRCH;
+	err = tm_task_add_pid(pid, check_perm);
+	put_pid(pid);
+	return err;
+}
+
+static bool tm_task_owned_by_current(struct tm_task *t)
+{
+	kuid_t uid = t->uid, euid = t->euid;
+
+	/* A live process is judged on its current IDs. */
+	tm_pid_owner(t->pid, &uid, &euid);
+	return tm_owned_by_current(uid, euid);
+}
+
+/*
+ * Moves every listed task that @ns sees as @nr to @victims, or none of
+ * them if one may not be removed by the caller.
+ */
+static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
+				  bool admin, struct list_head *victims)
+{
+	struct tm_task *t, *tmp;
+	bool found = false;
+
+	list_for_each_entry(t, &tm_tasks, node) {
+		if (pid_nr_ns(t->pid, ns) != nr)
+			continue;
+		if (!admin && !tm_task_owned_by_current(t))
+			return -EPERM;
+		found = true;
+	}
+	if (!found)
+		return -ENOENT;
+
+	list_for_each_entry_safe(t, tmp, &tm_tasks, node) {
+		if (pid_nr_ns(t->pid, ns) != nr)
+			continue;
+		list_move_tail(&t->node, victims);
+		t->removed = true;
+		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
+	}
+	return 0;
+}
+
+static void tm_tasks_dispose(struct list_head *victims)
+{
+	struct tm_task *t, *tmp;
+
+	list_for_each_entry_safe(t, tmp, victims, node) {
+		list_del_init(&t->node);
+		/* Free the history now, even if a reader still holds @t. */
+		tm_history_clear(t);
+		tm_task_put(t);
+	}
+}
+
+int tm_task_remove(pid_t nr, bool check_perm)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	bool admin = !check_perm;
+	LIST_HEAD(victims);
+	int err;
+
+	for (;;) {
+		mutex_lock(&tm_tasks_lock);
+		err = tm_take_victims_locked(nr, ns, admin, &victims);
+		mutex_unlock(&tm_tasks_lock);
+		/* capable() is asked only when ownership does not suffice. */
+		if (err != -EPERM || admin || !capable(CAP_SYS_ADMIN))
+			break;
+		admin = true;
+	}
+	if (!err)
+		tm_tasks_dispose(&victims);
+	return err;
+}
+
+void tm_history_exit(void)
+{
+	LIST_HEAD(victims);
+	struct tm_task *t;
+
+	mutex_lock(&tm_tasks_lock);
+	list_for_each_entry(t, &tm_tasks, node)
+		t->removed = true;
+	list_splice_init(&tm_tasks, &victims);
+	WRITE_ONCE(tm_nr_tasks, 0);
+	mutex_unlock(&tm_tasks_lock);
+	tm_tasks_dispose(&victims);
+}
+
+/* Sampling. */
+
+void tm_task_sample(struct tm_task *t, unsigned int cap)
+{
+	struct task_sample *s;
+	struct tm_cputime ct;
+
+	s = tm_sample_alloc();
+	if (!s)
+		return;
+	if (!tm_stats_read(t->pid, s, &ct)) {
+		WRITE_ONCE(t->exited, true);
+		tm_sample_put(s);
+		return;
+	}
+	s->ts = ktime_get_boottime_ns();
+
+	mutex_lock(&t->lock);
+	tm_cputime_settle(&ct, &t->utime, &t->stime);
+	s->utime = t->utime;
+	s->stime = t->stime;
+	tm_history_append_locked(t, s);
+	while (cap && t->nr_samples > cap)
+		tm_history_drop_oldest_locked(t);
+	mutex_unlock(&t->lock);
+}
+
+static int tm_snapshot_grow(struct tm_task ***arr, unsigned int *size,
+			    unsigned int want)
+{
+	struct tm_task **bigger;
+
+	want += want / 2 + 16;
+	bigger = kvmalloc_array(want, sizeof(*bigger), GFP_KERNEL);
+	if (!bigger)
+		return -ENOMEM;
+	kvfree(*arr);
+	*arr = bigger;
+	*size = want;
+	return 0;
+}
+
+int tm_history_snapshot(struct tm_task ***arr, unsigned int *size)
+{
+	struct tm_task *t;
+	int n = 0;
+
+	/* Grow the array outside the lock, then check it is still enough. */
+	for (;;) {
+		unsigned int want = READ_ONCE(tm_nr_tasks);
+
+		if (want > *size && tm_snapshot_grow(arr, size, want))
+			return -ENOMEM;
+		mutex_lock(&tm_tasks_lock);
+		if (tm_nr_tasks <= *size)
+			break;
+		mutex_unlock(&tm_tasks_lock);
+	}
+	list_for_each_entry(t, &tm_tasks, node) {
+		if (READ_ONCE(t->exited))
+			continue;
+		kref_get(&t->ref);
+		(*arr)[n++] = t;
+	}
+	mutex_unlock(&tm_tasks_lock);
+	return n;
+}
+
+/* Readers. */
+
+struct tm_task *tm_task_next(struct tm_task *prev)
+{
+	struct tm_task *t = NULL, *it;
+
+	mutex_lock(&tm_tasks_lock);
+	if (!prev) {
+		t = list_first_entry_or_null(&tm_tasks, struct tm_task, node);
+	} else if (!prev->removed) {
+		if (!list_is_last(&prev->node, &tm_tasks))
+			t = list_next_entry(prev, node);
+	} else {
+		/* @prev left the list: resume after its place in the order. */
+		list_for_each_entry(it, &tm_tasks, node) {
+			if (it->id > prev->id) {
+				t = it;
+				break;
+			}
+		}
+	}
+	if (t)
+		kref_get(&t->ref);
+	mutex_unlock(&tm_tasks_lock);
+	return t;
+}
+
+struct task_sample *tm_history_first(struct tm_task *t)
+{
+	struct task_sample *s;
+
+	mutex_lock(&t->lock);
+	s = t->head;
+	if (s)
+		tm_sample_get(s);
+	mutex_unlock(&t->lock);
+	return s;
+}
+
+struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s)
+{
+	struct task_sample *n;
+
+	mutex_lock(&t->lock);
+	/* Histories lose samples only at their head: resume there. */
+	n = s->next == TM_SAMPLE_UNLINKED ? t->head : s->next;
+	if (n)
+		tm_sample_get(n);
+	mutex_unlock(&t->lock);
+	return n;
+}
+
+void tm_history_for_each_task(void (*fn)(struct tm_task *t, void *arg),
+			      void *arg)
+{
+	struct tm_task *t;
+
+	mutex_lock(&tm_tasks_lock);
+	list_for_each_entry(t, &tm_tasks, node)
+		fn(t, arg);
+	mutex_unlock(&tm_tasks_lock);
+}
+
+/* Reclaim. */
+
+/* Each history keeps its newest sample, so that is not reclaimable. */
+unsigned long tm_history_reclaimable(void)
+{
+	long n = atomic_long_read(&tm_nr_samples) - READ_ONCE(tm_nr_tasks);
+
+	return n > 0 ? n : 0;
+}
+
+/*
+ * A history of @nr samples out of @total gives back its share of
+ * @nr_to_scan, rounded up so that short histories give too, and never
+ * its newest sample.
+ */
+unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
+			      unsigned long nr_to_scan)
+{
+	u64 share;
+
+	if (nr <= 1 || !total)
+		return 0;
+	share = div64_u64((u64)nr * nr_to_scan + total - 1, total);
+	return min_t(u64, share, nr - 1);
+}
+
+unsigned long tm_history_shrink(unsigned long nr_to_scan)
+{
+	unsigned long total, freed = 0;
+	struct tm_task *t;
+
+	if (!mutex_trylock(&tm_tasks_lock))
+		return 0;
+	total = atomic_long_read(&tm_nr_samples);
+	list_for_each_entry(t, &tm_tasks, node) {
+		unsigned long share;
+
+		if (!mutex_trylock(&t->lock))
+			continue;
+		share = tm_shrink_share(t->nr_samples, total, nr_to_scan);
+		freed += share;
+		while (share--)
+			tm_history_drop_oldest_locked(t);
+		mutex_unlock(&t->lock);
+	}
+	mutex_unlock(&tm_tasks_lock);
+	return freed;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TM_HISTORY_H
+#define TM_HISTORY_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+struct pid;
+struct pid_namespace;
+struct task_sample;
+
+/*
+ * How many of a history's newest samples can be reached quickly from
+ * tm_task.recent.  More than the sysfs file can ever show (4095 bytes of
+ * lines of at least TM_LINE_MIN bytes).
+ */
+#define TM_RECENT_WINDOW	64
+
+/*
+ * A monitored process.  The global list of them is protected by
+ * tm_tasks_lock; everything from @lock on is protected by @lock.
+ */
+struct tm_task {
+	struct list_head node;
+	struct kref ref;
+	struct pid *pid;	/* thread-group ID, held: PID reuse is harmless */
+	u64 id;			/* order of addition, never reused */
+	kuid_t uid;		/* the process's real and effective UIDs */
+	kuid_t euid;		/* when it was added */
+	bool removed;		/* off the list (tm_tasks_lock) */
+	bool exited;		/* no longer sampled (READ_ONCE) */
+
+	struct mutex lock;
+	struct task_sample *head;	/* oldest */
+	struct task_sample *tail;	/* newest */
+	struct task_sample *recent;	/* TM_RECENT_WINDOW-th newest, or head */
+	unsigned long nr_samples;
+	u64 utime;		/* last CPU times reported, kept monotonic */
+	u64 stime;
+};
+
+void tm_history_exit(void);
+
+int tm_task_add(pid_t nr, bool check_perm);
+int tm_task_remove(pid_t nr, bool check_perm);
+void tm_task_put(struct tm_task *t);
+
+/* Takes one sample of @t, or marks it exited. */
+void tm_task_sample(struct tm_task *t, unsigned int cap);
+
+/*
+ * Fills @arr (of *@size entries, grown with kvmalloc as needed) with a
+ * referenced pointer to each listed task still being sampled; returns how
+ * many, or -ENOMEM.
+ */
+int tm_history_snapshot(struct tm_task ***arr, unsigned int *size);
+
+/* Reader walks; each returns a new reference, or NULL at the end. */
+struct tm_task *tm_task_next(struct tm_task *prev);
+struct task_sample *tm_history_first(struct tm_task *t);
+struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s);
+
+/* Calls @fn on each listed task with tm_tasks_lock held. */
+void tm_history_for_each_task(void (*fn)(struct tm_task *t, void *arg),
+			      void *arg);
+
+/* Shrinker support. */
+unsigned long tm_history_reclaimable(void);
+unsigned long tm_history_shrink(unsigned long nr_to_scan);
+unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
+			      unsigned long nr_to_scan);
+
+#endif /* TM_HISTORY_H */

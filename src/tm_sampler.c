@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sampling kthread.  It keeps to absolute deadlines (each one interval
+ * after the previous deadline, not after the end of the previous sweep),
+ * so that the sampling period does not drift by the cost of a sweep.  It
+ * is freezable, so that it does not sample across suspend.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/freezer.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "tm_history.h"
+#include "tm_params.h"
+#include "tm_sampler.h"
+
+static struct task_struct *tm_sampler_thread;
+static DEFINE_SPINLOCK(tm_sampler_thread_lock);
+static bool tm_paused;
+static bool tm_kicked;
+
+/* Snapshot of the task list, reused from sweep to sweep. */
+static struct tm_task **tm_sweep_tasks;
+static unsigned int tm_sweep_size;
+
+static void tm_sweep(void)
+{
+	unsigned int cap = tm_max_samples();
+	int i, n;
+
+	n = tm_history_snapshot(&tm_sweep_tasks, &tm_sweep_size);
+	for (i = 0; i < n; i++) {
+		tm_task_sample(tm_sweep_tasks[i], cap);
+		tm_task_put(tm_sweep_tasks[i]);
+	}
+}
+
+u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
+{
+	deadline += interval;
+	/* Overran: skip the deadlines already missed, keep the phase. */
+	if (deadline <= now)
+		deadline += (div64_u64(now - deadline, interval) + 1) * interval;
+	return deadline;
+}
+
+/* Sleeps until @deadline (CLOCK_MONOTONIC ns), a kick or kthread_stop(). */
+static void tm_sleep_until(u64 deadline, u64 interval)
+{
+	ktime_t expires = ns_to_ktime(deadline);
+	/* Let the timer be late by 1/1024 of the interval, 1 ms at most. */
+	u64 slack = min_t(u64, interval >> 10, NSEC_PER_MSEC);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (kthread_should_stop() || READ_ONCE(tm_kicked)) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	schedule_hrtimeout_range(&expires, slack, HRTIMER_MODE_ABS);
+}
+
+static int tm_sampler_fn(void *unused)
+{
+	u64 interval = tm_interval_ns();
+	u64 deadline = ktime_get_ns();
+
+	set_freezable();
+	while (!kthread_freezable_should_stop(NULL)) {
+		u64 now = ktime_get_ns();
+
+		if (READ_ONCE(tm_kicked)) {
+			WRITE_ONCE(tm_kicked, false);
+			interval = tm_interval_ns();
+			deadline = now + interval;
+		}
+		if (now >= deadline) {
+			if (!READ_ONCE(tm_paused))
+				tm_sweep();
+			deadline = tm_next_deadline(deadline, interval,
+						    ktime_get_ns());
+		}
+		tm_sleep_until(deadline, interval);
+	}
+	return 0;
+}
+
+int tm_sampler_start(void)
+{
+	struct task_struct *t;
+
+	t = kthread_run(tm_sampler_fn, NULL, "taskmonitor");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	spin_lock(&tm_sampler_thread_lock);
+	tm_sampler_thread = t;
+	spin_unlock(&tm_sampler_thread_lock);
+	return 0;
+}
+
+void tm_sampler_stop(void)
+{
+	struct task_struct *t;
+
+	spin_lock(&tm_sampler_thread_lock);
+	t = tm_sampler_thread;
+	tm_sampler_thread = NULL;
+	spin_unlock(&tm_sampler_thread_lock);
+	if (t)
+		kthread_stop(t);
+	kvfree(tm_sweep_tasks);
+	tm_sweep_tasks = NULL;
+	tm_sweep_size = 0;
+}
+
+static void tm_sampler_wake(void)
+{
+	spin_lock(&tm_sampler_thread_lock);
+	if (tm_sampler_thread)
+		wake_up_process(tm_sampler_thread);
+	spin_unlock(&tm_sampler_thread_lock);
+}
+
+void tm_sampler_kick(void)
+{
+	WRITE_ONCE(tm_kicked, true);
+	tm_sampler_wake();
+}
+
+void tm_sampler_set_paused(bool paused)
+{
+	bool was_paused = READ_ONCE(tm_paused);
+
+	WRITE_ONCE(tm_paused, paused);
+	/* On resume, start a fresh period rather than sampling at once. */
+	if (was_paused && !paused)
+		tm_sampler_kick();
+}
