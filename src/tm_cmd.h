@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TM_CMD_H
+#define TM_CMD_H
+
+#include <linux/types.h>
+
+struct file;
+
+/* Longest accepted write, in bytes. */
+#define TM_CMD_MAX	32
+
+/*
+ * Parses one command: "PID" or "-PID", decimal, no sign but the leading
+ * '-', no leading zero, at most one trailing newline.  Returns 0 or
+ * -EINVAL.
+ */
+int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr);
+
+/* The write() of the debugfs file and of /dev/taskmonitor. */
+ssize_t tm_cmd_write(struct file *file, const char __user *ubuf,
+		     size_t count, loff_t *ppos);
+
+#endif /* TM_CMD_H */

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/taskmonitor: the whole history, and the add/remove
+ * protocol.  debugfs may be absent or locked down; the module then works
+ * on without it (/dev/taskmonitor offers the same), so errors are not
+ * fatal, as the debugfs API intends.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+
+#include "tm_cmd.h"
+#include "tm_debugfs.h"
+#include "tm_seq.h"
+
+static struct dentry *tm_debugfs_file;
+
+static const struct file_operations tm_debugfs_fops = {
+	.owner = THIS_MODULE,
+	.open = tm_seq_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = tm_cmd_write,
+	.release = tm_seq_release,
+};
+
+void tm_debugfs_init(void)
+{
+	tm_debugfs_file = debugfs_create_file(KBUILD_MODNAME, 0644, NULL, NULL,
+					      &tm_debugfs_fops);
+	if (IS_ERR(tm_debugfs_file))
+		pr_info("debugfs unavailable (%ld); /dev/%s still works\n",
+			PTR_ERR(tm_debugfs_file), KBUILD_MODNAME);
+}
+
+void tm_debugfs_exit(void)
+{
+	debugfs_remove(tm_debugfs_file);
+	tm_debugfs_file = NULL;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Streaming the whole history with seq_file, shared by the debugfs file
+ * and /dev/taskmonitor.
+ *
+ * seq_file stops and restarts its iterator every time the buffer is full.
+ * Finding the n-th sample again from the start on each restart would make
+ * a read quadratic in the history length, so the iterator instead keeps a
+ * reference on the task and on the sample it stands on, across reads.
+ * The sample may be reclaimed meanwhile; it then says so (its next pointer
+ * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
+ * since histories only lose samples from their head.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+
+#include "tm_format.h"
+#include "tm_history.h"
+#include "tm_sample.h"
+#include "tm_seq.h"
+
+struct tm_iter {
+	struct pid_namespace *ns;	/* the opener's */
+	struct tm_task *task;		/* referenced, or NULL */
+	struct task_sample *cur;	/* referenced, or NULL */
+	loff_t pos;			/* seq_file index of @cur */
+	pid_t nr;			/* @task's PID in @ns */
+};
+
+static void tm_iter_drop(struct tm_iter *it)
+{
+	if (it->cur)
+		tm_sample_put(it->cur);
+	if (it->task)
+		tm_task_put(it->task);
+	it->cur = NULL;
+	it->task = NULL;
+}
+
+/*
+ * Stands the iterator on the first sample of @t or of a later task that
+ * has one and is visible in the reader's namespace.  Takes over the
+ * reference on @t.
+ */
+static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
+{
+	while (t) {
+		struct tm_task *next;
+
+		it->nr = pid_nr_ns(t->pid, it->ns);
+		if (it->nr) {
+			it->cur = tm_history_first(t);
+			if (it->cur) {
+				it->task = t;
+				return it->cur;
+			}
+		}
+		next = tm_task_next(t);
+		tm_task_put(t);
+		t = next;
+	}
+	return NULL;
+}
+
+static struct task_sample *tm_iter_advance(struct tm_iter *it)
+{
+	struct task_sample *s = tm_history_next(it->task, it->cur);
+	struct tm_task *t;
+
+	tm_sample_put(it->cur);
+	it->cur = s;
+	if (s)
+		return s;
+	t = tm_task_next(it->task);
+	tm_task_put(it->task);
+	it->task = NULL;
+	return tm_iter_enter(it, t);
+}
+
+static void *tm_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct tm_iter *it = m->private;
+	struct task_sample *s;
+
+	/* The usual case: resume where the previous read stopped. */
+	if (*pos && *pos == it->pos)
+		return it->cur;
+
+	/* A rewind or a seek: walk from the start. */
+	tm_iter_drop(it);
+	s = tm_iter_enter(it, tm_task_next(NULL));
+	for (it->pos = 0; s && it->pos < *pos; it->pos++)
+		s = tm_iter_advance(it);
+	it->pos = *pos;
+	return s;
+}
+
+static void *tm_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct tm_iter *it = m->private;
+
+	it->pos = ++*pos;
+	return tm_iter_advance(it);
+}
+
+static void tm_seq_stop(struct seq_file *m, void *v)
+{
+	/* The iterator keeps its references until the next read. */
+}
+
+static int tm_seq_show(struct seq_file *m, void *v)
+{
+	struct tm_iter *it = m->private;
+	char line[TM_LINE_MAX];
+
+	seq_write(m, line, tm_format_sample(line, it->nr, v));
+	return 0;
+}
+
+static const struct seq_operations tm_seq_ops = {
+	.start = tm_seq_start,
+	.next = tm_seq_next,
+	.stop = tm_seq_stop,
+	.show = tm_seq_show,
+};
+
+int tm_seq_open(struct inode *inode, struct file *file)
+{
+	struct tm_iter *it;
+
+	it = __seq_open_private(file, &tm_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->ns = get_pid_ns(task_active_pid_ns(current));
+	return 0;
+}
+
+int tm_seq_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tm_iter *it = m->private;
+
+	tm_iter_drop(it);
+	put_pid_ns(it->ns);
+	return seq_release_private(inode, file);
+}
