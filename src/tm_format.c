@@ -11,12 +11,6 @@
 #include "tm_format.h"
 #include "tm_sample.h"
 
-static const char tm_digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324"
-	"25262728293031323334353637383940414243444546474849"
-	"50515253545556575859606162636465666768697071727374"
-	"75767778798081828384858687888990919293949596979899";
-
 /* Appends the decimal digits of @v at @p; returns the new end. */
 static char *tm_put_u64(char *p, u64 v)
 {
@@ -28,11 +22,13 @@ static char *tm_put_u64(char *p, u64 v)
 		u32 pair = do_div(v, 100);
 
 		t -= 2;
-		memcpy(t, &tm_digit_pairs[pair * 2], 2);
+		t[0] = '0' + pair / 10;
+		t[1] = '0' + pair % 10;
 	}
 	if (v >= 10) {
 		t -= 2;
-		memcpy(t, &tm_digit_pairs[v * 2], 2);
+		t[0] = '0' + (u32)v / 10;
+		t[1] = '0' + (u32)v % 10;
 	} else {
 		*--t = '0' + v;
 	}
@@ -41,11 +37,14 @@ static char *tm_put_u64(char *p, u64 v)
 	return p + len;
 }
 
-#define TM_PUT_KEY(p, key)				\
-	do {						\
-		memcpy(p, key, sizeof(key) - 1);	\
-		(p) += sizeof(key) - 1;			\
-	} while (0)
+static char *tm_put_str(char *p, const char *s, size_t len)
+{
+	memcpy(p, s, len);
+	return p + len;
+}
+
+/* Appends a string literal, its length known at compile time. */
+#define TM_PUT_LIT(p, s)	tm_put_str(p, s, sizeof(s) - 1)
 
 static u64 tm_pages_to_kib(u64 pages)
 {
@@ -56,27 +55,27 @@ size_t tm_format_sample(char *buf, pid_t nr, const struct task_sample *s)
 {
 	char *p = buf;
 
-	TM_PUT_KEY(p, "pid ");
+	p = TM_PUT_LIT(p, "pid ");
 	p = tm_put_u64(p, nr);
-	TM_PUT_KEY(p, " usr ");
+	p = TM_PUT_LIT(p, " usr ");
 	p = tm_put_u64(p, s->utime);
-	TM_PUT_KEY(p, " sys ");
+	p = TM_PUT_LIT(p, " sys ");
 	p = tm_put_u64(p, s->stime);
-	TM_PUT_KEY(p, " ts ");
+	p = TM_PUT_LIT(p, " ts ");
 	p = tm_put_u64(p, s->ts);
-	TM_PUT_KEY(p, " rss ");
+	p = TM_PUT_LIT(p, " rss ");
 	p = tm_put_u64(p, tm_pages_to_kib(s->rss));
-	TM_PUT_KEY(p, " vsz ");
+	p = TM_PUT_LIT(p, " vsz ");
 	p = tm_put_u64(p, tm_pages_to_kib(s->vsz));
-	TM_PUT_KEY(p, " minflt ");
+	p = TM_PUT_LIT(p, " minflt ");
 	p = tm_put_u64(p, s->minflt);
-	TM_PUT_KEY(p, " majflt ");
+	p = TM_PUT_LIT(p, " majflt ");
 	p = tm_put_u64(p, s->majflt);
-	TM_PUT_KEY(p, " nvcsw ");
+	p = TM_PUT_LIT(p, " nvcsw ");
 	p = tm_put_u64(p, s->nvcsw);
-	TM_PUT_KEY(p, " nivcsw ");
+	p = TM_PUT_LIT(p, " nivcsw ");
 	p = tm_put_u64(p, s->nivcsw);
-	TM_PUT_KEY(p, " threads ");
+	p = TM_PUT_LIT(p, " threads ");
 	p = tm_put_u64(p, s->threads);
 	*p++ = '\n';
 	return p - buf;

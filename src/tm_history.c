@@ -394,8 +394,7 @@ struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s)
 	return n;
 }
 
-void tm_history_for_each_task(void (*fn)(struct tm_task *t, void *arg),
-			      void *arg)
+void tm_history_visit_tasks(tm_task_fn_t fn, void *arg)
 {
 	struct tm_task *t;
 

@@ -33,7 +33,7 @@ struct tm_task {
 	bool removed;		/* off the list (tm_tasks_lock) */
 	bool exited;		/* no longer sampled (READ_ONCE) */
 
-	struct mutex lock;
+	struct mutex lock;	/* protects the fields below */
 	struct task_sample *head;	/* oldest */
 	struct task_sample *tail;	/* newest */
 	struct task_sample *recent;	/* TM_RECENT_WINDOW-th newest, or head */
@@ -63,9 +63,10 @@ struct tm_task *tm_task_next(struct tm_task *prev);
 struct task_sample *tm_history_first(struct tm_task *t);
 struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s);
 
+typedef void (*tm_task_fn_t)(struct tm_task *t, void *arg);
+
 /* Calls @fn on each listed task with tm_tasks_lock held. */
-void tm_history_for_each_task(void (*fn)(struct tm_task *t, void *arg),
-			      void *arg);
+void tm_history_visit_tasks(tm_task_fn_t fn, void *arg);
 
 /* Shrinker support. */
 unsigned long tm_history_reclaimable(void);

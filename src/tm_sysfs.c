@@ -136,7 +136,7 @@ static ssize_t taskmonitor_show(struct kobject *kobj,
 	if (!r)
 		return -ENOMEM;
 	r->ns = task_active_pid_ns(current);
-	tm_history_for_each_task(tm_recent_collect, r);
+	tm_history_visit_tasks(tm_recent_collect, r);
 	len = tm_recent_emit(r, buf);
 	kfree(r);
 	return len;
