@@ -25,6 +25,22 @@
 #define TM_NEEDS_MERGE_GUARD	1
 #endif
 
+/*
+ * Resident pages of @mm, counted the way /proc/PID/status counts VmRSS:
+ * exactly where the kernel can sum its per-CPU counters for /proc, else
+ * with the plain read that /proc uses there too.
+ */
+static inline unsigned long tm_mm_rss(struct mm_struct *mm)
+{
+#ifdef TM_HAVE_GET_MM_COUNTER_SUM
+	return get_mm_counter_sum(mm, MM_FILEPAGES) +
+	       get_mm_counter_sum(mm, MM_ANONPAGES) +
+	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
+#else
+	return get_mm_rss(mm);
+#endif
+}
+
 typedef unsigned long (*tm_shrink_fn)(struct shrinker *,
 				      struct shrink_control *);
 

@@ -17,6 +17,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
+#include "compat.h"
 #include "tm_sample.h"
 #include "tm_stats.h"
 
@@ -67,7 +68,7 @@ static void tm_stats_read_mm(struct task_struct *leader,
 		task_lock(t);
 		mm = t->mm;
 		if (mm) {
-			s->rss = get_mm_rss(mm);
+			s->rss = tm_mm_rss(mm);
 			s->vsz = READ_ONCE(mm->total_vm);
 		}
 		task_unlock(t);
