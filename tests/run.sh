@@ -26,6 +26,12 @@ usage: tests/run.sh [OPTIONS]
                   "6.1 6.12".
   --tests GLOBS   run only the tests whose suite/test name matches one of
                   the comma-separated globs (default: $TESTS or *)
+  --image FILE --kdir DIR
+                  boot the kernel image FILE (a bzImage) instead of a
+                  Debian kernel, and build the modules against the kernel
+                  build tree DIR (its include/config/kernel.release names
+                  the kernel); replaces --kernel.  make check-debug uses
+                  this for the debug kernel.
   --ko PATH       put PATH into the guest, at /tm/NAME.ko and at
                   /lib/modules/<kver>/extra/NAME.ko (depmod is run);
                   repeatable.  A taskmonitor.ko given this way replaces
@@ -55,6 +61,8 @@ EOF
 }
 
 kernels=()
+custom_image=
+custom_kdir=
 globs=${TESTS:-*}
 kos=()
 overlays=()
@@ -73,6 +81,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--tests) globs=$2; shift ;;
+	--image) custom_image=$(realpath "$2"); shift ;;
+	--kdir) custom_kdir=$(realpath "$2"); shift ;;
 	--ko) kos+=("$(realpath "$2")"); shift ;;
 	--overlay) overlays+=("$(realpath "$2")"); shift ;;
 	--append) append="$append $2"; shift ;;
@@ -90,6 +100,17 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ -n "$custom_image$custom_kdir" ]; then
+	if [ ! -f "$custom_image" ] || [ ! -d "$custom_kdir" ]; then
+		tm_die "--image FILE and --kdir DIR go together, and must exist"
+	fi
+	[ -f "$custom_kdir/include/config/kernel.release" ] ||
+		tm_die "$custom_kdir is not a built kernel tree (no include/config/kernel.release)"
+	[ ${#kernels[@]} -eq 0 ] || tm_die "--image replaces --kernel"
+	kernels=("$(cat "$custom_kdir/include/config/kernel.release")")
+	# Modules for that kernel are built against its own tree.
+	tm_kdir() { echo "$custom_kdir"; }
+fi
 if [ ${#kernels[@]} -eq 0 ]; then
 	# shellcheck disable=SC2206 # a list of words
 	kernels=(${KERNELS:-6.1 6.12})
@@ -232,7 +253,9 @@ run_kernel() {
 	res=$TM_BUILD/logs/$name.results
 
 	echo "== $kver: preparing"
-	if ! vmlinuz=$(tm_fetch_kernel "$kver"); then
+	if [ -n "$custom_image" ]; then
+		vmlinuz=$custom_image
+	elif ! vmlinuz=$(tm_fetch_kernel "$kver"); then
 		result "$kver" FAIL boot "cannot fetch linux-image-$kver-unsigned"
 		return 0
 	fi
@@ -389,7 +412,11 @@ run_kernel() {
 }
 
 for k in "${kernels[@]}"; do
-	kver=$(tm_kver "$k")
+	if [ -n "$custom_image" ]; then
+		kver=$k
+	else
+		kver=$(tm_kver "$k")
+	fi
 	# One run per kernel build tree at a time: engineers share the tree.
 	exec {lockfd}>"$TM_BUILD/.lock-$kver"
 	if ! flock -n "$lockfd"; then
