@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the write protocol's parser, tm_cmd_parse().
+ *
+ * The production source is compiled into this file, so that the test
+ * module gets its own copy of it: an object cannot belong to two modules.
+ * It must come first, before any header defines pr_fmt.
+ */
+#include "../tm_cmd.c"
+
+#include <kunit/test.h>
+#include <linux/ctype.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+struct tm_cmd_case {
+	const char *in;
+	size_t len;		/* 0: strlen(in) */
+	int err;
+	bool remove;
+	pid_t nr;
+};
+
+#define OK(s, r, n)	{ .in = s, .err = 0, .remove = r, .nr = n }
+#define BAD(s)		{ .in = s, .err = -EINVAL }
+
+static const struct tm_cmd_case tm_cmd_cases[] = {
+	OK("1", false, 1),
+	OK("1\n", false, 1),
+	OK("-1", true, 1),
+	OK("-1\n", true, 1),
+	OK("42", false, 42),
+	OK("1000000", false, 1000000),
+	OK("2147483647", false, 2147483647),
+	OK("-2147483647\n", true, 2147483647),
+	BAD(""),
+	BAD("\n"),
+	BAD("-"),
+	BAD("-\n"),
+	BAD("0"),
+	BAD("0\n"),
+	BAD("-0"),
+	BAD("00"),
+	BAD("007"),
+	BAD("-07"),
+	BAD("+5"),
+	BAD("--5"),
+	BAD("-+5"),
+	BAD(" 5"),
+	BAD("5 "),
+	BAD("5 \n"),
+	BAD("\t5"),
+	BAD("5\n\n"),
+	BAD("5\r\n"),
+	BAD("\n5"),
+	BAD("5x"),
+	BAD("0x10"),
+	BAD("5 6"),
+	BAD("5,6"),
+	BAD("5-"),
+	BAD("1e3"),
+	BAD("2147483648"),
+	BAD("-2147483648"),
+	BAD("4294967296"),
+	BAD("4294967297"),
+	BAD("99999999999999999999999999999"),
+	BAD("18446744073709551617"),
+	{ .in = "5\0", .len = 2, .err = -EINVAL },
+	{ .in = "\0" "5", .len = 2, .err = -EINVAL },
+	{ .in = "\0", .len = 1, .err = -EINVAL },
+	/* Only @len bytes count: "12" cut to one byte is "1". */
+	{ .in = "12", .len = 1, .err = 0, .remove = false, .nr = 1 },
+	{ .in = "-12\n", .len = 2, .err = 0, .remove = true, .nr = 1 },
+};
+
+static void tm_cmd_case_desc(const struct tm_cmd_case *c, char *desc)
+{
+	size_t i, len = c->len ? c->len : strlen(c->in), o = 0;
+
+	for (i = 0; i < len && o + 5 < KUNIT_PARAM_DESC_SIZE; i++) {
+		unsigned char ch = c->in[i];
+
+		if (ch >= 0x21 && ch < 0x7f)
+			desc[o++] = ch;
+		else
+			o += scnprintf(desc + o, KUNIT_PARAM_DESC_SIZE - o,
+				       "\\x%02x", ch);
+	}
+	if (!len)
+		o += scnprintf(desc + o, KUNIT_PARAM_DESC_SIZE - o, "(empty)");
+	desc[o] = '\0';
+}
+
+KUNIT_ARRAY_PARAM(tm_cmd, tm_cmd_cases, tm_cmd_case_desc);
+
+/*
+ * Parses @len bytes copied to a buffer of exactly that size, so that KASAN
+ * reports any read past the end of what the user wrote.
+ */
+static int tm_cmd_parse_exact(struct kunit *test, const char *in, size_t len,
+			      bool *remove, pid_t *nr)
+{
+	char *buf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memcpy(buf, in, len);
+	err = tm_cmd_parse(buf, len, remove, nr);
+	kunit_kfree(test, buf);
+	return err;
+}
+
+static void tm_cmd_parse_table(struct kunit *test)
+{
+	const struct tm_cmd_case *c = test->param_value;
+	size_t len = c->len ? c->len : strlen(c->in);
+	bool remove = false;
+	pid_t nr = 0;
+	int err;
+
+	err = tm_cmd_parse_exact(test, c->in, len, &remove, &nr);
+	KUNIT_EXPECT_EQ(test, err, c->err);
+	if (!c->err && !err) {
+		KUNIT_EXPECT_EQ(test, remove, c->remove);
+		KUNIT_EXPECT_EQ(test, nr, c->nr);
+	}
+}
+
+/* Every PID written the canonical way comes back, with and without '-'. */
+static void tm_cmd_parse_roundtrip(struct kunit *test)
+{
+	char buf[24];
+	unsigned int i;
+
+	for (i = 0; i < 2000; i++) {
+		pid_t want = 1 + get_random_u32_below(INT_MAX);
+		bool remove = !(i & 1), nl = i & 2;
+		pid_t nr = 0;
+		int len;
+
+		if (i < 64)	/* small numbers and powers of ten first */
+			want = i < 32 ? i + 1 : int_pow(10, (i - 32) % 10);
+		len = scnprintf(buf, sizeof(buf), "%s%d%s", remove ? "-" : "",
+				want, nl ? "\n" : "");
+		KUNIT_ASSERT_EQ_MSG(test, tm_cmd_parse_exact(test, buf, len,
+							     &remove, &nr), 0,
+				    "input %s", buf);
+		KUNIT_EXPECT_EQ(test, remove, !(i & 1));
+		KUNIT_EXPECT_EQ(test, nr, want);
+	}
+}
+
+/*
+ * The grammar, written independently of the parser: -?[1-9][0-9]*\n?
+ * with a value of at most INT_MAX.
+ */
+static bool tm_cmd_reference(const char *s, size_t len, bool *remove,
+			     pid_t *nr)
+{
+	size_t i = 0, end = len;
+	u64 v = 0;
+
+	if (end && s[end - 1] == '\n')
+		end--;
+	*remove = i < end && s[i] == '-';
+	if (*remove)
+		i++;
+	if (i >= end || s[i] == '0')
+		return false;
+	if (end - i > 10)
+		return false;
+	for (; i < end; i++) {
+		if (!isdigit(s[i]))
+			return false;
+		v = v * 10 + s[i] - '0';
+	}
+	if (v > INT_MAX)
+		return false;
+	*nr = v;
+	return true;
+}
+
+/* Random strings over the interesting alphabet agree with the grammar. */
+static void tm_cmd_parse_random(struct kunit *test)
+{
+	static const char alphabet[] = "0123456789-+\n x\0\xff";
+	char buf[TM_CMD_MAX];
+	unsigned int i;
+
+	for (i = 0; i < 20000; i++) {
+		size_t len = get_random_u32_below(14), j;
+		bool want_rm = false, got_rm = false;
+		pid_t want_nr = 0, got_nr = 0;
+		bool ok;
+		int err;
+
+		for (j = 0; j < len; j++) {
+			/* Mostly digits, so that valid inputs are frequent. */
+			u32 r = get_random_u32_below(24);
+
+			buf[j] = r < 10 ? '0' + r :
+				alphabet[get_random_u32_below(sizeof(alphabet) - 1)];
+		}
+		ok = tm_cmd_reference(buf, len, &want_rm, &want_nr);
+		err = tm_cmd_parse_exact(test, buf, len, &got_rm, &got_nr);
+		KUNIT_EXPECT_EQ_MSG(test, err, ok ? 0 : -EINVAL,
+				    "input %*ph", (int)len, buf);
+		if (ok && !err) {
+			KUNIT_EXPECT_EQ(test, got_rm, want_rm);
+			KUNIT_EXPECT_EQ(test, got_nr, want_nr);
+		}
+	}
+}
+
+static struct kunit_case tm_cmd_test_cases[] = {
+	KUNIT_CASE_PARAM(tm_cmd_parse_table, tm_cmd_gen_params),
+	KUNIT_CASE(tm_cmd_parse_roundtrip),
+	KUNIT_CASE(tm_cmd_parse_random),
+	{}
+};
+
+static struct kunit_suite tm_cmd_test_suite = {
+	.name = "taskmonitor_cmd",
+	.test_cases = tm_cmd_test_cases,
+};
+
+kunit_test_suite(tm_cmd_test_suite);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the sample line, tm_format_sample(), against a plain
+ * snprintf() of the format that docs/interface.md documents.
+ */
+#include "../tm_format.c"
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+/* The documented line, the slow and obvious way. */
+static int tm_format_reference(char *buf, size_t size, pid_t nr,
+			       const struct task_sample *s)
+{
+	return snprintf(buf, size,
+			"pid %d usr %llu sys %llu ts %llu rss %llu vsz %llu minflt %llu majflt %llu nvcsw %llu nivcsw %llu threads %u\n",
+			nr, s->utime, s->stime, s->ts,
+			s->rss * (PAGE_SIZE / 1024), s->vsz * (PAGE_SIZE / 1024),
+			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads);
+}
+
+/*
+ * Formats into a buffer of exactly TM_LINE_MAX bytes (KASAN catches an
+ * overrun) and compares with the reference.  Returns the length.
+ */
+static size_t tm_format_check(struct kunit *test, pid_t nr,
+			      const struct task_sample *s)
+{
+	char *got = kunit_kmalloc(test, TM_LINE_MAX, GFP_KERNEL);
+	char *want = kunit_kmalloc(test, 2 * TM_LINE_MAX, GFP_KERNEL);
+	size_t len;
+	int wlen;
+
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	len = tm_format_sample(got, nr, s);
+	wlen = tm_format_reference(want, 2 * TM_LINE_MAX, nr, s);
+	KUNIT_EXPECT_LE(test, len, (size_t)TM_LINE_MAX);
+	KUNIT_EXPECT_GE(test, len, (size_t)TM_LINE_MIN);
+	KUNIT_EXPECT_EQ(test, len, (size_t)wlen);
+	KUNIT_EXPECT_TRUE_MSG(test, len == wlen && !memcmp(got, want, len),
+			      "got  %.*s\nwant %s", (int)min_t(size_t, len, TM_LINE_MAX),
+			      got, want);
+	kunit_kfree(test, got);
+	kunit_kfree(test, want);
+	return len;
+}
+
+static void tm_format_zero(struct kunit *test)
+{
+	struct task_sample s = {};
+	char buf[TM_LINE_MAX];
+	static const char want[] =
+		"pid 1 usr 0 sys 0 ts 0 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0\n";
+	size_t len = tm_format_sample(buf, 1, &s);
+
+	KUNIT_ASSERT_EQ(test, len, sizeof(want) - 1);
+	KUNIT_EXPECT_MEMEQ(test, buf, want, len);
+	tm_format_check(test, 1, &s);
+}
+
+/* The bounds the sysfs file relies on: TM_LINE_MIN <= line <= TM_LINE_MAX. */
+static void tm_format_bounds(struct kunit *test)
+{
+	struct task_sample s = {};
+	size_t shortest, longest;
+
+	shortest = tm_format_check(test, 1, &s);
+	KUNIT_EXPECT_EQ(test, shortest, (size_t)TM_LINE_MIN);
+
+	s.utime = U64_MAX;
+	s.stime = U64_MAX;
+	s.ts = U64_MAX;
+	/* The largest page counts whose KiB still fit in a u64. */
+	s.rss = U64_MAX >> (PAGE_SHIFT - 10);
+	s.vsz = U64_MAX >> (PAGE_SHIFT - 10);
+	s.minflt = U64_MAX;
+	s.majflt = U64_MAX;
+	s.nvcsw = U64_MAX;
+	s.nivcsw = U64_MAX;
+	s.threads = U32_MAX;
+	longest = tm_format_check(test, INT_MAX, &s);
+	KUNIT_EXPECT_LE(test, longest, (size_t)TM_LINE_MAX);
+}
+
+/* Every number of digits, and each side of every power of ten. */
+static void tm_format_digits(struct kunit *test)
+{
+	struct task_sample s = {};
+	u64 p = 1;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		u64 v[3] = { p - 1, p, p + 1 };
+		int j;
+
+		for (j = 0; j < 3; j++) {
+			s.utime = v[j];
+			s.stime = v[(j + 1) % 3];
+			s.ts = v[(j + 2) % 3];
+			s.rss = v[j] >> (PAGE_SHIFT - 10);
+			s.vsz = v[(j + 1) % 3] >> (PAGE_SHIFT - 10);
+			s.minflt = v[j];
+			s.majflt = v[(j + 2) % 3];
+			s.nvcsw = v[(j + 1) % 3];
+			s.nivcsw = v[j];
+			s.threads = (u32)v[j];
+			tm_format_check(test, (pid_t)min_t(u64, v[j] ? v[j] : 1, INT_MAX), &s);
+		}
+		if (i < 19)
+			p *= 10;
+	}
+}
+
+static u64 tm_random_u64_digits(void)
+{
+	/* Uniform in the number of digits, not in the value. */
+	u64 v = get_random_u64();
+
+	return v >> get_random_u32_below(64);
+}
+
+static void tm_format_random(struct kunit *test)
+{
+	struct task_sample s = {};
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		s.utime = tm_random_u64_digits();
+		s.stime = tm_random_u64_digits();
+		s.ts = tm_random_u64_digits();
+		s.rss = tm_random_u64_digits() >> (PAGE_SHIFT - 10);
+		s.vsz = tm_random_u64_digits() >> (PAGE_SHIFT - 10);
+		s.minflt = tm_random_u64_digits();
+		s.majflt = tm_random_u64_digits();
+		s.nvcsw = tm_random_u64_digits();
+		s.nivcsw = tm_random_u64_digits();
+		s.threads = (u32)tm_random_u64_digits();
+		tm_format_check(test, 1 + get_random_u32_below(INT_MAX), &s);
+	}
+}
+
+static struct kunit_case tm_format_test_cases[] = {
+	KUNIT_CASE(tm_format_zero),
+	KUNIT_CASE(tm_format_bounds),
+	KUNIT_CASE(tm_format_digits),
+	KUNIT_CASE(tm_format_random),
+	{}
+};
+
+static struct kunit_suite tm_format_test_suite = {
+	.name = "taskmonitor_format",
+	.test_cases = tm_format_test_cases,
+};
+
+kunit_test_suite(tm_format_test_suite);

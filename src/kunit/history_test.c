@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the histories: appending and the cap, the window of
+ * recent samples that sysfs reads, a reader holding a sample that is
+ * trimmed away, the shrinker's share of each history and its choice of
+ * victims, and adding and removing processes.
+ *
+ * The production source is compiled into this file so that its static
+ * helpers and lists can be reached.  The samples come from a real
+ * "task_sample" cache (tm_sample.c, built into this module too), so the
+ * taskmonitor module itself must not be loaded while these tests run.
+ * The "process" sampled is the test's own kthread.
+ */
+#include "../tm_history.c"
+
+#include <kunit/test.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+
+struct tm_history_test {
+	struct tm_sample_counts before;
+};
+
+static int tm_history_test_init(struct kunit *test)
+{
+	struct tm_history_test *priv;
+	int err;
+
+	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	err = tm_sample_init(4);
+	if (err)
+		return err;
+	tm_sample_counts(&priv->before);
+	test->priv = priv;
+	return 0;
+}
+
+static void tm_history_test_exit(struct kunit *test)
+{
+	struct tm_history_test *priv = test->priv;
+	struct tm_sample_counts after;
+
+	tm_history_exit();
+	tm_sample_counts(&after);
+	/* Every sample created by the test was freed: none leaked. */
+	KUNIT_EXPECT_EQ(test, after.created - priv->before.created,
+			after.freed - priv->before.freed);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&tm_nr_samples), 0L);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
+	tm_sample_exit();
+}
+
+/* Lists a new task for @pid, as tm_task_add() would, and returns it. */
+static struct tm_task *tm_test_list(struct kunit *test, struct pid *pid)
+{
+	struct tm_task *t;
+
+	t = tm_task_create(pid, GLOBAL_ROOT_UID, GLOBAL_ROOT_UID);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mutex_lock(&tm_tasks_lock);
+	t->id = ++tm_next_id;
+	list_add_tail(&t->node, &tm_tasks);
+	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+	mutex_unlock(&tm_tasks_lock);
+	return t;
+}
+
+static struct tm_task *tm_test_task(struct kunit *test)
+{
+	return tm_test_list(test, task_tgid(current));
+}
+
+/*
+ * Checks the invariants of @t's history: ts never decreases from head to
+ * tail, nr_samples counts the list, tail is its last element and recent is
+ * min(nr_samples, TM_RECENT_WINDOW) samples from the end.  Returns the
+ * number of samples.
+ */
+static unsigned long tm_test_check(struct kunit *test, struct tm_task *t)
+{
+	struct task_sample *s, *last = NULL;
+	unsigned long n = 0, from_recent = 0;
+	bool in_window = false;
+
+	mutex_lock(&t->lock);
+	for (s = t->head; s; s = s->next) {
+		if (s == t->recent)
+			in_window = true;
+		if (in_window)
+			from_recent++;
+		if (last)
+			KUNIT_EXPECT_LE(test, last->ts, s->ts);
+		last = s;
+		n++;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	KUNIT_EXPECT_EQ(test, n, t->nr_samples);
+	if (n) {
+		KUNIT_EXPECT_TRUE_MSG(test, in_window, "recent is not in the history");
+		KUNIT_EXPECT_EQ(test, from_recent,
+				min_t(unsigned long, n, TM_RECENT_WINDOW));
+	} else {
+		KUNIT_EXPECT_NULL(test, t->head);
+		KUNIT_EXPECT_NULL(test, t->recent);
+	}
+	mutex_unlock(&t->lock);
+	return n;
+}
+
+static void tm_test_sample(struct kunit *test, struct tm_task *t,
+			   unsigned int times, unsigned int cap)
+{
+	while (times--)
+		tm_task_sample(t, cap);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->exited));
+}
+
+/* At the cap, each new sample drops the oldest one. */
+static void tm_history_cap(struct kunit *test)
+{
+	struct task_sample *tails[10];
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample *s;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		tm_task_sample(t, 4);
+		tails[i] = t->tail;
+		KUNIT_EXPECT_EQ(test, tm_test_check(test, t),
+				(unsigned long)min(i + 1, 4));
+	}
+	/* What is left is the four newest, in order. */
+	mutex_lock(&t->lock);
+	for (i = 6, s = t->head; i < 10 && s; i++, s = s->next)
+		KUNIT_EXPECT_PTR_EQ(test, s, tails[i]);
+	mutex_unlock(&t->lock);
+	KUNIT_EXPECT_EQ(test, i, 10);
+}
+
+static void tm_history_cap_one(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+
+	tm_test_sample(test, t, 5, 1);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 1UL);
+	KUNIT_EXPECT_PTR_EQ(test, t->head, t->tail);
+}
+
+/* 0 is no cap at all; the recent window stays right past its size. */
+static void tm_history_no_cap(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	unsigned int i;
+
+	for (i = 1; i <= 3 * TM_RECENT_WINDOW + 1; i++) {
+		tm_task_sample(t, 0);
+		KUNIT_EXPECT_EQ(test, tm_test_check(test, t), (unsigned long)i);
+	}
+	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(),
+			3UL * TM_RECENT_WINDOW);
+}
+
+/* A lower cap trims a long history at its next sample, window included. */
+static void tm_history_cap_lowered(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+
+	tm_test_sample(test, t, 2 * TM_RECENT_WINDOW, 0);
+	tm_test_sample(test, t, 1, TM_RECENT_WINDOW + 3);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t),
+			(unsigned long)TM_RECENT_WINDOW + 3);
+	tm_test_sample(test, t, 1, 5);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 5UL);
+	tm_test_sample(test, t, 1, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 6UL);
+}
+
+/*
+ * A reader holds the oldest sample while the cap drops it: the sample
+ * stays valid (KASAN would see a use after free otherwise), says it was
+ * unlinked, and the reader resumes at the new head.
+ */
+static void tm_history_reader_resumes(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample *held, *next;
+	u64 ts;
+
+	tm_test_sample(test, t, 3, 0);
+	held = tm_history_first(t);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	ts = held->ts;
+	tm_test_sample(test, t, 1, 2);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 2UL);
+	KUNIT_EXPECT_PTR_EQ(test, held->next, TM_SAMPLE_UNLINKED);
+	KUNIT_EXPECT_EQ(test, held->ts, ts);
+	next = tm_history_next(t, held);
+	KUNIT_EXPECT_PTR_EQ(test, next, t->head);
+	tm_sample_put(held);
+	if (next)
+		tm_sample_put(next);
+}
+
+/* A reader walking to the end gets every sample once, in order. */
+static void tm_history_reader_walk(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample *s, *n;
+	unsigned long seen = 0;
+	u64 last = 0;
+
+	tm_test_sample(test, t, 20, 0);
+	for (s = tm_history_first(t); s; s = n) {
+		KUNIT_EXPECT_GE(test, s->ts, last);
+		last = s->ts;
+		seen++;
+		n = tm_history_next(t, s);
+		tm_sample_put(s);
+	}
+	KUNIT_EXPECT_EQ(test, seen, 20UL);
+}
+
+/* Properties of tm_shrink_share() over random histories. */
+static void tm_history_shrink_share_props(struct kunit *test)
+{
+	unsigned long nr[8];
+	int round, i, k;
+
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(0, 0, 10), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(1, 1, 10), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(1, 100, 10), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(5, 0, 10), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(10, 40, 8), 2UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(30, 40, 8), 6UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(2, 1000, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, tm_shrink_share(100, 100, 1000), 99UL);
+
+	for (round = 0; round < 5000; round++) {
+		unsigned long total = 0, reclaimable = 0, sum = 0, scan;
+		bool capped, singles;
+
+		k = 1 + get_random_u32_below(ARRAY_SIZE(nr));
+		for (i = 0; i < k; i++) {
+			nr[i] = get_random_u32_below(4) ?
+				1 + get_random_u32_below(100) :
+				1 + get_random_u32_below(1000000);
+			total += nr[i];
+			reclaimable += nr[i] - 1;
+		}
+		scan = 1 + get_random_u32_below(get_random_u32_below(2) ? 128 : 4096);
+		capped = false;
+		singles = false;
+		for (i = 0; i < k; i++) {
+			unsigned long share = tm_shrink_share(nr[i], total, scan);
+			u64 exact = (u64)nr[i] * scan;
+
+			/* Never the newest sample. */
+			KUNIT_EXPECT_LT(test, share, nr[i] ? nr[i] : 1);
+			/* At least the proportional share, unless capped... */
+			if (share < nr[i] - 1)
+				KUNIT_EXPECT_GE(test, (u64)share * total, exact);
+			/* ...and never more than one above it. */
+			KUNIT_EXPECT_LT(test, (u64)share * total, exact + total);
+			sum += share;
+			capped |= nr[i] > 1 && share == nr[i] - 1;
+			singles |= nr[i] == 1;
+		}
+		/*
+		 * Rounding up, the histories give at least what was asked,
+		 * unless some are too short to give their share.
+		 */
+		if (!capped && !singles)
+			KUNIT_EXPECT_GE(test, sum, scan);
+		KUNIT_EXPECT_LE(test, sum, reclaimable);
+	}
+}
+
+/*
+ * The shrinker takes from each history in proportion to its length, the
+ * oldest first, and keeps every history's newest sample.
+ */
+static void tm_history_shrink_victims(struct kunit *test)
+{
+	struct tm_task *t[3];
+	static const unsigned int len[3] = { 1, 10, 30 };
+	struct task_sample *order[30], *s;
+	int i, j;
+
+	for (i = 0; i < 3; i++) {
+		t[i] = tm_test_task(test);
+		tm_test_sample(test, t[i], len[i], 0);
+	}
+	mutex_lock(&t[2]->lock);
+	for (j = 0, s = t[2]->head; s && j < 30; s = s->next)
+		order[j++] = s;
+	mutex_unlock(&t[2]->lock);
+	KUNIT_ASSERT_EQ(test, j, 30);
+
+	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 38UL);
+	/* 41 samples: shares ceil(1*8/41)=0 (newest), ceil(80/41)=2, ceil(240/41)=6. */
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(8), 8UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[0]), 1UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[1]), 8UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[2]), 24UL);
+	/* The oldest six went. */
+	KUNIT_EXPECT_PTR_EQ(test, t[2]->head, order[6]);
+	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 30UL);
+
+	/* Asked for more than there is: all but the newest of each. */
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(1000), 30UL);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, tm_test_check(test, t[i]), 1UL);
+	KUNIT_EXPECT_PTR_EQ(test, t[2]->head, order[29]);
+	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
+}
+
+/* The shrinker never waits: a busy history or list is skipped. */
+static void tm_history_shrink_trylock(struct kunit *test)
+{
+	struct tm_task *a = tm_test_task(test), *b = tm_test_task(test);
+
+	tm_test_sample(test, a, 10, 0);
+	tm_test_sample(test, b, 10, 0);
+
+	mutex_lock(&a->lock);
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 9UL);
+	mutex_unlock(&a->lock);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 10UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, b), 1UL);
+
+	mutex_lock(&tm_tasks_lock);
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
+	mutex_unlock(&tm_tasks_lock);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 10UL);
+}
+
+/* tm_task_add() and tm_task_remove() answer as docs/interface.md says. */
+static void tm_history_add_remove(struct kunit *test)
+{
+	pid_t me = task_tgid_vnr(current);
+	struct tm_task *t;
+
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 1U);
+	t = tm_task_next(NULL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	tm_test_sample(test, t, 3, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), 0);
+	/* Removal frees the history even while @t is still referenced. */
+	KUNIT_EXPECT_TRUE(test, t->removed);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
+	KUNIT_EXPECT_NULL(test, tm_task_next(t));
+	tm_task_put(t);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), -ENOENT);
+	KUNIT_EXPECT_EQ(test, tm_task_add(INT_MAX, false), -ESRCH);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
+}
+
+static int tm_test_idle(void *unused)
+{
+	return 0;
+}
+
+/* A process that has exited is no longer sampled, and no sample leaks. */
+static void tm_history_exited(struct kunit *test)
+{
+	struct task_struct *k;
+	struct tm_task *t;
+	struct pid *pid;
+
+	k = kthread_create(tm_test_idle, NULL, "tm-kunit-exit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	pid = get_pid(task_tgid(k));
+	kthread_stop(k);
+	t = tm_test_list(test, pid);
+	put_pid(pid);
+	tm_task_sample(t, 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), false), -ESRCH);
+}
+
+static struct kunit_case tm_history_test_cases[] = {
+	KUNIT_CASE(tm_history_cap),
+	KUNIT_CASE(tm_history_cap_one),
+	KUNIT_CASE(tm_history_no_cap),
+	KUNIT_CASE(tm_history_cap_lowered),
+	KUNIT_CASE(tm_history_reader_resumes),
+	KUNIT_CASE(tm_history_reader_walk),
+	KUNIT_CASE(tm_history_shrink_share_props),
+	KUNIT_CASE(tm_history_shrink_victims),
+	KUNIT_CASE(tm_history_shrink_trylock),
+	KUNIT_CASE(tm_history_add_remove),
+	KUNIT_CASE(tm_history_exited),
+	{}
+};
+
+static struct kunit_suite tm_history_test_suite = {
+	.name = "taskmonitor_history",
+	.init = tm_history_test_init,
+	.exit = tm_history_test_exit,
+	.test_cases = tm_history_test_cases,
+};
+
+kunit_test_suite(tm_history_test_suite);

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the sampler's deadlines, tm_next_deadline(): the next
+ * deadline is in the future, on the original phase, and the first such.
+ */
+#include "../tm_sampler.c"
+
+#include <kunit/test.h>
+#include <linux/random.h>
+
+static void tm_deadline_cases(struct kunit *test)
+{
+	/* On time: one interval later. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1050), 1100ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1000), 1100ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1099), 1100ULL);
+	/* Exactly at the next deadline: that one is gone, take the one after. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1100), 1200ULL);
+	/* Overran several periods: skip them, keep the phase. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1555), 1600ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1600), 1700ULL);
+	/* The shortest and the longest interval. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(0, NSEC_PER_MSEC, 0),
+			(u64)NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(5, 3600000ULL * NSEC_PER_MSEC,
+					       7200000ULL * NSEC_PER_MSEC),
+			5 + 3 * 3600000ULL * NSEC_PER_MSEC);
+	/* A clock far from zero, as after a long uptime. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1ULL << 62, 1000,
+					       (1ULL << 62) + 999999),
+			(1ULL << 62) + 1000000);
+}
+
+static void tm_deadline_random(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		/* interval_ms is 1..3600000. */
+		u64 interval = (1 + get_random_u32_below(3600000)) *
+			       (u64)NSEC_PER_MSEC;
+		u64 deadline = get_random_u64() >> 4;
+		u64 late = get_random_u32_below(4) ?
+			   get_random_u64() % (interval + 1) :
+			   get_random_u64() % (1000 * interval);
+		u64 now = deadline + late;
+		u64 next = tm_next_deadline(deadline, interval, now);
+
+		KUNIT_EXPECT_GT(test, next, now);
+		KUNIT_EXPECT_GT(test, next, deadline);
+		KUNIT_EXPECT_EQ(test, (next - deadline) % interval, 0ULL);
+		/* The first deadline after now, none skipped needlessly. */
+		KUNIT_EXPECT_LE(test, next - interval, now);
+		if (next - interval <= deadline)
+			KUNIT_EXPECT_EQ(test, next, deadline + interval);
+	}
+}
+
+static struct kunit_case tm_sampler_test_cases[] = {
+	KUNIT_CASE(tm_deadline_cases),
+	KUNIT_CASE(tm_deadline_random),
+	{}
+};
+
+static struct kunit_suite tm_sampler_test_suite = {
+	.name = "taskmonitor_deadline",
+	.test_cases = tm_sampler_test_cases,
+};
+
+kunit_test_suite(tm_sampler_test_suite);
