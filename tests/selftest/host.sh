@@ -8,8 +8,8 @@
 # every test it did not reach.  Two boots of one kernel (default: the
 # last of $KERNELS), each with the deliberately broken tmbroken module:
 #   guest_panic  a NULL dereference in module init, with oops=panic
-#   guest_hang   module init spins forever; the runner's per-test
-#                timeout cannot kill it, so the host watchdog must
+#   guest_hang   module init stops every CPU with interrupts off, so the
+#                guest runner cannot act and the host watchdog must
 # Each case passes only if run.sh reported exactly the expected failures.
 # $TESTS (globs over selftest-host/<case>) selects the cases.
 
@@ -88,6 +88,6 @@ EOT
 }
 
 one guest_panic null 300 'guest died: .*Kernel panic' --append oops=panic
-one guest_hang hang 300 'guest hung: no progress' --grace 15
+one guest_hang freeze 300 'guest hung: no progress' --grace 15
 echo "$pass passed, $failed failed"
 [ $failed = 0 ]

@@ -7,18 +7,21 @@
  *   warn   hits a WARN in init
  *   leak   leaves an object allocated in its own slab cache, so that
  *          kmem_cache_destroy() at unload complains
- *   hang   spins forever in init (the guest stops making progress)
+ *   hang   spins forever in init (insmod never returns)
+ *   freeze stops every CPU with interrupts off, forever (the whole guest
+ *          stops, as in a deadlock with interrupts disabled)
  * Never load it outside a test guest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stop_machine.h>
 #include <linux/string.h>
 
 static char *bug = "none";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "none, null, warn, leak or hang");
+MODULE_PARM_DESC(bug, "none, null, warn, leak, hang or freeze");
 
 static struct kmem_cache *tmbroken_cache;
 static void *tmbroken_leaked;
@@ -28,6 +31,13 @@ static int tmbroken_spin = 1;
 static void tmbroken_ctor(void *obj)
 {
 	memset(obj, 0, 64);
+}
+
+static int tmbroken_freeze(void *unused)
+{
+	while (READ_ONCE(tmbroken_spin))
+		cpu_relax();
+	return 0;
 }
 
 static int __init tmbroken_init(void)
@@ -52,6 +62,8 @@ static int __init tmbroken_init(void)
 	} else if (!strcmp(bug, "hang")) {
 		while (READ_ONCE(tmbroken_spin))
 			cpu_relax();
+	} else if (!strcmp(bug, "freeze")) {
+		stop_machine(tmbroken_freeze, NULL, cpu_online_mask);
 	} else if (strcmp(bug, "none")) {
 		return -EINVAL;
 	}
