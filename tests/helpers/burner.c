@@ -4,12 +4,12 @@
  * to exit one by one, so that its CPU, memory and context-switch figures
  * can be compared with /proc while they stand still.
  *
- *   burner [-t THREADS] [-m MIB] [-s STATUSFILE]
+ *   burner [-t THREADS] [-m MIB] [-s STATUSFILE] [-p]
  *
  * Worker i burns user time when i is even and system time (reads of
  * /dev/zero) when i is odd, and sleeps briefly every few milliseconds so
  * that it also makes voluntary context switches.  -m touches MIB MiB of
- * anonymous memory before the workers start.
+ * anonymous memory before the workers start.  -p starts paused.
  *
  * Signals (handled by the main thread only):
  *   SIGUSR1  one running worker exits (and is joined)
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int opt, sig;
 
-	while ((opt = getopt(argc, argv, "t:m:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:s:p")) != -1) {
 		switch (opt) {
 		case 't':
 			nthreads = strtol(optarg, NULL, 10);
@@ -157,8 +157,11 @@ int main(int argc, char **argv)
 		case 's':
 			status_path = optarg;
 			break;
+		case 'p':
+			paused = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: burner [-t N] [-m MIB] [-s FILE]\n");
+			fprintf(stderr, "usage: burner [-t N] [-m MIB] [-s FILE] [-p]\n");
 			return 2;
 		}
 	}
@@ -194,7 +197,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	write_status("running", live);
+	pthread_mutex_lock(&lock);
+	while (paused && parked < live)
+		pthread_cond_wait(&cond, &lock);
+	write_status(paused ? "paused" : "running", live);
+	pthread_mutex_unlock(&lock);
 
 	for (;;) {
 		if (sigwait(&set, &sig))

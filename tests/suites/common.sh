@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# common.sh: helpers shared by the issue-3 functional suites, on top of
+# /tm/lib.sh.  It defines no test_* function, so the runner plans nothing
+# from it; the suites source it.  Every helper here reads an independent
+# truth (/proc, errno, clocks, the slab allocator, the kernel log) or the
+# module's files; none of them trusts the module to judge itself.
+#
+# Helpers from tests/helpers used here: boottime, rdcheck.
+
+# shellcheck disable=SC2034 # these are used by the suites that source this
+TC_DBG=/sys/kernel/debug/taskmonitor
+TC_DEV=/dev/taskmonitor
+TC_SYS=/sys/kernel/taskmonitor
+TC_PAR=/sys/module/taskmonitor/parameters
+
+# USER_HZ, the unit of utime/stime in /proc/PID/stat.  The guest's
+# busybox has no getconf; on x86 USER_HZ is fixed at 100 by the ABI
+# (CONFIG_HZ does not change it), so one tick is 10 ms.
+# shellcheck disable=SC2034
+TC_TICK_NS=10000000
+
+# bt: CLOCK_BOOTTIME now, in ns.
+bt() {
+	boottime
+}
+
+# hist [FILE]: the whole history (default: the device, which does not
+# depend on debugfs).
+hist() {
+	cat "${1:-$TC_DEV}"
+}
+
+# nlines PID [FILE]: how many samples of PID the history shows.
+nlines() {
+	grep -c "^pid $1 " "${2:-$TC_DEV}"
+}
+
+# lines_of PID [FILE]: the samples of PID, oldest first.
+lines_of() {
+	grep "^pid $1 " "${2:-$TC_DEV}"
+}
+
+# last_of PID [FILE]: the newest sample of PID.
+last_of() {
+	grep "^pid $1 " "${2:-$TC_DEV}" | tail -n 1
+}
+
+# val LINE KEY: the value of KEY in a sample line.
+val() {
+	printf '%s\n' "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i += 2) if ($i == k) { print $(i + 1); exit } }'
+}
+
+# has_at_least PID N [FILE]: PID has at least N samples.
+has_at_least() {
+	[ "$(nlines "$1" "${3:-$TC_DEV}")" -ge "$2" ]
+}
+
+# wait_samples SECONDS PID N [FILE]: wait until PID has at least N samples.
+wait_samples() {
+	wait_for "$1" has_at_least "$2" "$3" "${4:-$TC_DEV}"
+}
+
+# newer_than PID NS [FILE]: PID has a sample with ts > NS.
+newer_than() {
+	grep "^pid $1 " "${3:-$TC_DEV}" |
+		awk -v t="$2" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) + 0 > t + 0) f = 1 } END { exit !f }'
+}
+
+# count_after PID NS [FILE]: how many samples of PID have ts > NS.
+count_after() {
+	grep "^pid $1 " "${3:-$TC_DEV}" |
+		awk -v t="$2" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) + 0 > t + 0) n++ } END { print n + 0 }'
+}
+
+# pids_in FILE: the distinct pids of FILE, in order of first appearance.
+pids_in() {
+	awk '$1 == "pid" && !($2 in s) { s[$2] = 1; print $2 }' "$1"
+}
+
+# total_lines [FILE]
+total_lines() {
+	hist "${1:-$TC_DEV}" | wc -l
+}
+
+# deltas_ms PID [FILE]: the gaps between consecutive samples of PID, in
+# ms (integer), one a line.
+deltas_ms() {
+	lines_of "$1" "${2:-$TC_DEV}" |
+		awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") t = $(i + 1) } NR > 1 { printf "%d\n", (t - p) / 1000000 } { p = t }'
+}
+
+# median: the median of the integers on stdin.
+median() {
+	sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print -1 }'
+}
+
+# stat_field PID N: field N (1-based, as in proc(5)) of /proc/PID/stat.
+stat_field() {
+	sed 's/^.*) //' "/proc/$1/stat" | cut -d ' ' -f $(($2 - 2))
+}
+
+# status_val PID KEY: the first number after "KEY:" in /proc/PID/status.
+status_val() {
+	awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status"
+}
+
+# ctxt_sum PID KEY: KEY (voluntary_ctxt_switches...) summed over every
+# live thread of PID (the process file shows the leader's only).
+ctxt_sum() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+		awk -v k="$2:" '$1 == k { s += $2 } END { print s + 0 }'
+}
+
+# free_pid: a PID number that no process has (counting down from pid_max).
+free_pid() {
+	_fp=$(($(cat /proc/sys/kernel/pid_max) - 1))
+	while [ -e "/proc/$_fp" ]; do
+		_fp=$((_fp - 1))
+	done
+	echo "$_fp"
+}
+
+# slab_active: active objects of the task_sample cache (empty if absent).
+slab_active() {
+	awk '$1 == "task_sample" { print $2 }' /proc/slabinfo
+}
+
+# slab_present: is there a task_sample cache?
+slab_present() {
+	grep -q '^task_sample ' /proc/slabinfo
+}
+
+# kmsg_has_bad_count: the kernel's complaint about a sysfs show() that
+# returned too much.
+kmsg_has_bad_count() {
+	tm_kmsg | grep -q 'bad count'
+}
+
+# uid_of NAME, gid_of GROUP
+uid_of() {
+	awk -F: -v n="$1" '$1 == n { print $3; exit }' /etc/passwd
+}
+gid_of() {
+	awk -F: -v n="$1" '$1 == n { print $3; exit }' /etc/group
+}
+
+# proc_state PID: the state letter of /proc/PID/status (empty if gone).
+proc_state() {
+	awk '$1 == "State:" { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# is_zombie PID
+is_zombie() {
+	[ "$(proc_state "$1")" = Z ]
+}
+
+# file_is FILE WORDS: FILE's first line is exactly WORDS.
+file_is() {
+	[ "$(cat "$1" 2>/dev/null)" = "$2" ]
+}
+
+# abs N
+abs() {
+	if [ "$1" -lt 0 ]; then echo $((-$1)); else echo "$1"; fi
+}
+
+# within A B TOL: |A - B| <= TOL
+within() {
+	[ "$(abs $(($1 - $2)))" -le "$3" ]
+}
+
+# after_at_least PID NS N [FILE]: PID has at least N samples with ts > NS.
+after_at_least() {
+	[ "$(count_after "$1" "$2" "${4:-$TC_DEV}")" -ge "$3" ]
+}
+
+# at_most PID N [FILE]: PID has at most N samples.
+at_most() {
+	[ "$(nlines "$1" "${3:-$TC_DEV}")" -le "$2" ]
+}
+
+# between V LO HI: LO <= V <= HI
+between() {
+	[ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# newest_fitting FILE: the newest samples of FILE, merged oldest first
+# by ts, as many whole lines as fit in 4095 bytes.
+newest_fitting() {
+	awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") print $(i + 1), $0 }' "$1" |
+		sort -n -k 1,1 | cut -d ' ' -f 2- |
+		awk '{ l[NR] = $0 } END { n = 0; for (i = NR; i >= 1; i--) { n += length(l[i]) + 1; if (n > 4095) break } for (j = i + 1; j <= NR; j++) print l[j] }'
+}
+
+# uargs USER: runas options for USER's uid, gid and groups, for starting
+# a process as USER in the background with $! being that very process
+# (a shell function such as tm_as would put a subshell in between):
+#   runas $(uargs tmmember) sleep 1000 &
+uargs() {
+	awk -F: -v u="$1" '$1 == u { print $3, $4 }' /etc/passwd | {
+		read -r _u _g
+		_groups=$(awk -F: -v u="$1" -v g="$_g" 'BEGIN { s = g }
+			{ n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) s = s "," $3 }
+			END { print s }' /etc/group)
+		echo "-r $_u -e $_u -g $_g -G $_groups"
+	}
+}

@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# perms: who may add and remove what (docs/interface.md, "Permissions").
+# The guest has no udev: the tests give /dev/taskmonitor the owner and
+# mode of the shipped rule (root:taskmonitor 0660) themselves.
+
+# shellcheck disable=SC2034 # TM_TIMEOUT_* are read by the runner
+# shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
+. "${TM_DIR:-/tm}/suites/common.sh"
+
+# as_member STRING: one write of STRING to the device by tmmember (a
+# non-root member of the taskmonitor group); prints OK or the errno.
+as_member() {
+	tm_as tmmember tmwrite -e "$TC_DEV" "$1" 2>&1
+}
+
+# ids_are PID "R E": the real and effective uids of PID.
+ids_are() {
+	[ "$(awk '$1 == "Uid:" { print $2, $3 }' "/proc/$1/status" 2>/dev/null)" = "$2" ]
+}
+
+# udev_rule: what the shipped udev rule does to the device node.
+udev_rule() {
+	chgrp taskmonitor "$TC_DEV" || fail "cannot chgrp $TC_DEV"
+	chmod 0660 "$TC_DEV" || fail "cannot chmod $TC_DEV"
+}
+
+# A member of the group may add and remove processes whose real and
+# effective uids both equal its effective uid, and gets EPERM for every
+# other process, live or exited (judged by the ids it had when added).
+test_perms_nonroot_writer() {
+	u=$(uid_of tmmember)
+	o=$(uid_of tmuser)
+	[ "${u:-0}" != 0 ] || fail "test bug: no non-root tmmember in /etc/passwd"
+	[ "${o:-0}" != 0 ] || fail "test bug: no non-root tmuser in /etc/passwd"
+	tm_load interval_ms=20
+	udev_rule
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sleep 1000 &
+	mine=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sleep 1000 &
+	mine2=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmuser) sleep 1000 &
+	other=$!
+	sleep 1000 &
+	rootp=$!
+	sleep 1000 &
+	rootp2=$!
+	runas -r "$u" -e 0 -P &
+	m1=$!
+	runas -r 0 -e "$u" -P &
+	m2=$!
+	for p in $mine $mine2; do wait_for 5 ids_are "$p" "$u $u" || fail "test bug: $p not tmmember's"; done
+	wait_for 5 ids_are "$other" "$o $o" || fail "test bug: $other not tmuser's"
+	wait_for 5 ids_are "$m1" "$u 0" || fail "test bug: $m1 ids"
+	wait_for 5 ids_are "$m2" "0 $u" || fail "test bug: $m2 ids"
+	n=$(free_pid)
+
+	r=$(as_member "$mine"); [ "$r" = OK ] || fail "member adding its own process: $r"
+	r=$(as_member "$mine\n"); [ "$r" = EEXIST ] || fail "member adding its own process twice: $r"
+	for p in $other $rootp $m1 $m2; do
+		r=$(as_member "$p")
+		[ "$r" = EPERM ] || fail "member adding $p ($(awk '$1 == "Uid:" { print "ruid " $2 " euid " $3 }' "/proc/$p/status")): $r, expected EPERM"
+	done
+	[ "$(listed_pids)" = "$mine " ] || fail "after refused adds the list is: $(listed_pids)"
+	r=$(as_member "$n"); [ "$r" = ESRCH ] || fail "member adding a missing pid: $r"
+	r=$(as_member "garbage"); [ "$r" = EINVAL ] || fail "member writing garbage: $r"
+
+	# Removing: root's process (added by root) is not the member's.
+	expect_write "$TC_DEV" "$rootp" OK
+	r=$(as_member "-$rootp"); [ "$r" = EPERM ] || fail "member removing root's $rootp: $r"
+	c=$(nlines "$rootp")
+	wait_samples 5 "$rootp" $((c + 2)) || fail "root's $rootp no longer sampled after a refused removal"
+	r=$(as_member "-$mine"); [ "$r" = OK ] || fail "member removing its own process: $r"
+	r=$(as_member "-$mine"); [ "$r" = ENOENT ] || fail "member removing it twice: $r"
+
+	# Exited processes: the ids they had when added count.
+	r=$(as_member "$mine2"); [ "$r" = OK ] || fail "member adding $mine2: $r"
+	expect_write "$TC_DEV" "$rootp2" OK
+	wait_samples 5 "$mine2" 1 || fail "$mine2 not sampled"
+	kill "$mine2" "$rootp2"
+	wait "$mine2" "$rootp2" 2>/dev/null
+	r=$(as_member "-$rootp2"); [ "$r" = EPERM ] || fail "member removing root's exited $rootp2: $r"
+	r=$(as_member "-$mine2"); [ "$r" = OK ] || fail "member removing its own exited $mine2: $r"
+	expect_write "$TC_DEV" "-$rootp2" OK
+
+	# A writer whose real uid is root but effective uid the member's
+	# has no capability: its effective uid decides.
+	r=$(runas -r 0 -e "$u" -g "$(gid_of taskmonitor)" -G "$(gid_of taskmonitor)" tmwrite "$TC_DEV" "$m2" 2>&1)
+	[ "$r" = EPERM ] || fail "writer ruid 0 euid $u adding $m2 (ruid 0 euid $u): $r"
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sleep 1000 &
+	mine3=$!
+	wait_for 5 ids_are "$mine3" "$u $u" || fail "test bug: $mine3 not tmmember's"
+	r=$(runas -r 0 -e "$u" -g "$(gid_of taskmonitor)" -G "$(gid_of taskmonitor)" tmwrite "$TC_DEV" "$mine3" 2>&1)
+	[ "$r" = OK ] || fail "writer ruid 0 euid $u adding $mine3 (owned by $u): $r"
+
+	# Outside the group the device does not even open (file mode).
+	r=$(tm_as tmuser tmwritev "$TC_DEV" "$other" 2>/dev/null)
+	[ "$r" = EACCES ] || fail "tmuser (not in the group) opening $TC_DEV: $r"
+}
+
+# listed_pids: distinct pids of the history, sorted, on one line.
+listed_pids() {
+	pids_in "$TC_DEV" | sort -n | tr '\n' ' '
+}
+
+# CAP_SYS_ADMIN, not uid 0, is what lets a writer act on anybody's
+# processes: root without it is held to the uid rule on both files.
+test_perms_capability_not_uid() {
+	tm_load interval_ms=20
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmuser) sleep 1000 &
+	other=$!
+	sleep 1000 &
+	rootp=$!
+	wait_for 5 ids_are "$other" "$(uid_of tmuser) $(uid_of tmuser)" || fail "test bug: $other not tmuser's"
+	for f in "$TC_DEV" "$TC_DBG"; do
+		r=$(runas -C tmwrite "$f" "$other" 2>&1)
+		[ "$r" = EPERM ] || fail "root without CAP_SYS_ADMIN adding tmuser's $other via $f: $r"
+		r=$(runas -C tmwrite "$f" "$rootp" 2>&1)
+		[ "$r" = OK ] || fail "root without CAP_SYS_ADMIN adding root's $rootp via $f: $r"
+		r=$(runas -C tmwrite "$f" "-$rootp" 2>&1)
+		[ "$r" = OK ] || fail "root without CAP_SYS_ADMIN removing root's $rootp via $f: $r"
+	done
+	expect_write "$TC_DEV" "$other" OK
+	r=$(runas -C tmwrite "$TC_DBG" "-$other" 2>&1)
+	[ "$r" = EPERM ] || fail "root without CAP_SYS_ADMIN removing tmuser's $other: $r"
+	expect_write "$TC_DBG" "-$other" OK
+}

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# sampler: the sampling kthread is freezable (issue 3, "one sampling
+# kthread, freezable, stopped cleanly"): during system suspend it must
+# let itself be frozen, and take no sample while frozen.
+
+# shellcheck disable=SC2034 # TM_TIMEOUT_* are read by the runner
+# shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
+. "${TM_DIR:-/tm}/suites/common.sh"
+
+TM_TIMEOUT_test_sampler_freezes=90
+
+# The PM test mode "freezer" freezes every freezable task, waits about
+# 5 s and thaws them, without suspending devices.  The freeze must
+# succeed, the sampler must take no sample while frozen (an unfreezable
+# kthread would go on sampling), and sampling must go on after the thaw.
+test_sampler_freezes() {
+	[ -w /sys/power/pm_test ] || fail "guest kernel has no /sys/power/pm_test"
+	grep -qw freeze /sys/power/state || fail "guest kernel offers no suspend-to-idle"
+	sleep 1000 &
+	s=$!
+	tm_load target="$s" interval_ms=20
+	wait_samples 10 "$s" 3 || fail "no samples"
+	echo freezer >/sys/power/pm_test || fail "cannot select the freezer PM test"
+	t0=$(bt)
+	rc=0
+	echo freeze >/sys/power/state || rc=1
+	t1=$(bt)
+	echo none >/sys/power/pm_test
+	[ $rc = 0 ] || fail "freezing failed: $(tm_kmsg | grep -i -m 1 -e 'freezing.*failed' -e 'refusing' -e 'still')"
+	tm_kmsg | grep -q 'suspend debug: Waiting' || fail "test bug: the freezer test did not run"
+	dur=$(((t1 - t0) / 1000000))
+	[ "$dur" -ge 3000 ] || fail "test bug: the freeze lasted only $dur ms"
+	n=$(lines_of "$s" | awk -v a=$((t0 + 1500000000)) -v b=$((t1 - 1500000000)) '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > a && $(i + 1) < b) n++ } END { print n + 0 }')
+	[ "$n" = 0 ] || fail "$n samples taken while tasks were frozen ($dur ms freeze): the sampler is not frozen"
+	wait_for 10 newer_than "$s" "$t1" || fail "no sampling after the thaw"
+}
