@@ -1,0 +1,322 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# bench.sh: the taskmonitor benchmark, run inside the QEMU guest as a
+# suite of the test harness (bench/run.sh puts it at /tm/suites/bench.sh
+# through an overlay, with /tm/bench.conf and the helpers of
+# bench/helpers in /tm/bin).  Each test_* measures one thing and prints
+# its figures as "TM-BENCH <what> key=value..." lines, on the console and
+# on the harness's result channel (the second serial port), where
+# bench/run.sh collects them.  A test fails only when the machinery
+# breaks (nothing sampled, nothing read); never on a timing.
+#
+# Every cost is CPU time from /proc/<pid>/schedstat (the scheduler's
+# sum_exec_runtime, ns): for the module, that of its kthread
+# "taskmonitor"; for pidstat and the poller, their own, read by cpuof
+# after they exit and before they are reaped.
+
+BENCH_MODE=full
+BENCH_NS='1 100 1000 4000'
+BENCH_REPEAT=3
+BENCH_HIST_TASKS=1000
+BENCH_HIST_SIZES='10000 100000 1000000'
+BENCH_GAP_TASKS=100
+BENCH_GAP_SECONDS=60
+BENCH_GAP_INTERVALS='10 1'
+# shellcheck disable=SC1091 # written by bench/run.sh
+[ -r /tm/bench.conf ] && . /tm/bench.conf
+
+# shellcheck disable=SC2034 # read by the harness's runner
+TM_TIMEOUT_test_cost=5400
+# shellcheck disable=SC2034
+TM_TIMEOUT_test_history=2400
+# shellcheck disable=SC2034
+TM_TIMEOUT_test_timeliness=1200
+
+B_DEV=/dev/taskmonitor
+B_DBG=/sys/kernel/debug/taskmonitor
+B_SYS=/sys/kernel/taskmonitor
+B_PAR=/sys/module/taskmonitor/parameters
+
+# out WHAT KEY=VALUE...: one result line, on the console and the
+# harness's result channel.
+out() {
+	echo "TM-BENCH $*"
+	if [ -c /dev/ttyS1 ]; then
+		echo "TM-BENCH $*" >>/dev/ttyS1
+	fi
+}
+
+# uptime_cs: the time since boot, in hundredths of a second.
+uptime_cs() {
+	read -r _up _idle </proc/uptime
+	_s=${_up%.*}
+	_f=${_up#*.}
+	echo $((_s * 100 + ${_f#0}))
+}
+
+# spawn N: N sleeping children of the sleepers helper; their PIDs go to
+# $B_PIDS, one per line.
+spawn() {
+	B_PIDS=$TM_TMP/pids.$1
+	rm -f "$B_PIDS"
+	sleepers "$1" "$B_PIDS" &
+	B_SLEEPERS=$!
+	wait_for 600 test -s "$B_PIDS" || fail "sleepers $1 did not start"
+	[ "$(wc -l <"$B_PIDS")" -eq "$1" ] || fail "sleepers $1 listed $(wc -l <"$B_PIDS") PIDs"
+}
+
+unspawn() {
+	kill "$B_SLEEPERS" 2>/dev/null
+	wait "$B_SLEEPERS" 2>/dev/null
+}
+
+# load PARAM=VALUE...: insmod, paused; find the kthread.
+load() {
+	tm_load "$@"
+	echo stop >"$B_SYS" || fail "cannot pause the sampler"
+	B_TID=$(grep -lx taskmonitor /proc/[0-9]*/comm 2>/dev/null | head -n 1)
+	B_TID=${B_TID#/proc/}
+	B_TID=${B_TID%/comm}
+	[ -n "$B_TID" ] || fail "no kthread named taskmonitor"
+}
+
+add_all() {
+	while read -r p; do
+		echo "$p" >"$B_DEV" || fail "cannot add $p"
+	done <"$B_PIDS"
+}
+
+kth_cpu() {
+	read -r _c _rest <"/proc/$B_TID/schedstat"
+	echo "$_c"
+}
+
+# created: the sample count the module logs at unload.
+unload_created() {
+	tm_unload
+	_l=$(dmesg | grep 'taskmonitor: unloaded:' | tail -n 1)
+	[ -n "$_l" ] || fail "no unload report in the kernel log"
+	_c=${_l#*unloaded: }
+	echo "${_c%% *}"
+}
+
+# kv KEY TEXT: the value of KEY=value in TEXT.
+kv() {
+	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
+}
+
+# cost_module N INTERVAL_MS SWEEPS REP
+cost_module() {
+	load interval_ms="$2" max_samples=0
+	add_all
+	c0=$(kth_cpu)
+	t0=$(uptime_cs)
+	echo start >"$B_SYS"
+	sleep "$(awk -v i="$2" -v k="$3" 'BEGIN { printf "%.3f", i * (k + 0.5) / 1000 }')"
+	echo stop >"$B_SYS"
+	# A sweep under way finishes; the kthread then sleeps.
+	sleep 0.5
+	c1=$(kth_cpu)
+	t1=$(uptime_cs)
+	created=$(unload_created)
+	[ "$created" -gt 0 ] || fail "module: no sample taken with N=$1 interval $2 ms"
+	out cost tool=module n="$1" interval_ms="$2" rep="$4" cpu_ns=$((c1 - c0)) \
+		samples="$created" wall_ns=$(((t1 - t0) * 10000000))
+}
+
+# cost_pidstat N INTERVAL_MS SWEEPS REP: pidstat's interval is whole
+# seconds; it reads every PID once at start, then once per report.
+cost_pidstat() {
+	r=$(cpuof pidstat -p "$(tr '\n' , <"$B_PIDS" | sed 's/,$//')" $(($2 / 1000)) "$3" 2>&1 >/dev/null) ||
+		fail "cpuof pidstat: $r"
+	st=$(kv status "$r")
+	[ "$st" = 0 ] || fail "pidstat exited with status $st: $r"
+	out cost tool=pidstat n="$1" interval_ms="$2" rep="$4" cpu_ns="$(kv cpu_ns "$r")" \
+		samples=$(($1 * ($3 + 1))) wall_ns="$(kv wall_ns "$r")"
+}
+
+# cost_poller N INTERVAL_MS SWEEPS REP
+cost_poller() {
+	po=$TM_TMP/poller.out
+	r=$(cpuof poller -i $(($2 * 1000)) -k "$3" "$B_PIDS" 2>&1 >"$po") ||
+		fail "cpuof poller: $r"
+	[ "$(kv status "$r")" = 0 ] || fail "poller failed: $r $(cat "$po")"
+	s=$(kv samples "$(cat "$po")")
+	[ "${s:-0}" -gt 0 ] || fail "poller read no sample: $(cat "$po")"
+	out cost tool=poller n="$1" interval_ms="$2" rep="$4" cpu_ns="$(kv cpu_ns "$r")" \
+		samples="$s" wall_ns="$(kv wall_ns "$r")"
+}
+
+# sweeps TOOL N INTERVAL_MS: how many sweeps to measure, so that every
+# measurement sees many task-samples without taking forever under TCG.
+sweeps() {
+	if [ "$BENCH_MODE" = smoke ]; then
+		case $1/$3 in
+		module/1000 | pidstat/* | poller/1000) echo 1 ;;
+		*) echo 50 ;;
+		esac
+		return
+	fi
+	case $1/$3 in
+	*/1000) [ "$2" -ge 4000 ] && [ "$1" = pidstat ] && echo 3 || echo 5 ;;
+	module/*) echo 300 ;;
+	*) awk -v n="$2" 'BEGIN { k = int(20000 / n); print (k < 10 ? 10 : k > 300 ? 300 : k) }' ;;
+	esac
+}
+
+# Monitoring cost per task-sample: the module's kthread, pidstat and a
+# bare /proc poller, on the same N sleeping processes, interleaved so
+# that a change of load on the host hits all three alike.
+test_cost() {
+	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
+		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
+		mode="$BENCH_MODE"
+	for n in $BENCH_NS; do
+		spawn "$n"
+		rep=1
+		while [ $rep -le "$BENCH_REPEAT" ]; do
+			for iv in 1000 10; do
+				cost_module "$n" $iv "$(sweeps module "$n" $iv)" $rep
+				if [ $iv -ge 1000 ]; then
+					cost_pidstat "$n" $iv "$(sweeps pidstat "$n" $iv)" $rep
+				fi
+				cost_poller "$n" $iv "$(sweeps poller "$n" $iv)" $rep
+			done
+			rep=$((rep + 1))
+		done
+		unspawn
+	done
+}
+
+# slab NAME: the /proc/slabinfo line of cache NAME, without the name.
+slab() {
+	awk -v n="$1" '$1 == n { $1 = ""; print; exit }' /proc/slabinfo
+}
+
+# slab_kv NAME: active= num= objsize= perslab= pages= slabs= of cache NAME.
+slab_kv() {
+	slab "$1" | awk '{ printf "active=%s num=%s objsize=%s perslab=%s pages=%s slabs=%s", $1, $2, $3, $4, $5, $14 }'
+}
+
+# slab_total: bytes of every slab page of every cache.
+slab_total() {
+	awk 'NR > 2 { t += $15 * $6 * 4096 } END { printf "%.0f", t }' /proc/slabinfo
+}
+
+meminfo() {
+	sed -n "s/^$1: *\([0-9]*\).*/\1/p" /proc/meminfo
+}
+
+# kmalloc_class SIZE: the kmalloc cache an object of SIZE bytes lands in
+# (ksize() of kmalloc(SIZE) is its object size).
+kmalloc_class() {
+	awk -v s="$1" '$1 ~ /^kmalloc-[0-9]+k?$/ {
+		v = $1; sub(/^kmalloc-/, "", v); if (v ~ /k$/) { sub(/k$/, "", v); v *= 1024 }
+		if (v + 0 >= s && (best == "" || v + 0 < bv)) { best = $1; bv = v + 0 } }
+		END { print best }' /proc/slabinfo
+}
+
+# wait_history N: wait until the task_sample cache holds N objects.
+wait_history() {
+	_i=0
+	while [ "$(slab task_sample | awk '{ print $1 }')" -lt "$1" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 6000 ] || fail "history did not reach $1 samples"
+		sleep 0.1
+	done
+}
+
+# History size, reading throughput, memory per sample and reclaim, on
+# $BENCH_HIST_TASKS processes sampled every millisecond with a cap that
+# makes the history exactly the wanted size.
+test_history() {
+	n=$BENCH_HIST_TASKS
+	spawn "$n"
+	before=$(slab_total)
+	load interval_ms=1 max_samples=1
+	add_all
+	for size in $BENCH_HIST_SIZES; do
+		cap=$((size / n))
+		echo "$cap" >"$B_PAR/max_samples"
+		echo start >"$B_SYS"
+		wait_history "$size"
+		# Until every history has reached the cap.
+		tries=0
+		while :; do
+			sleep 1
+			echo stop >"$B_SYS"
+			sleep 0.5
+			r=$(rdbench -l "$B_DEV") || fail "cannot read $B_DEV"
+			lines=$(kv lines "$r")
+			if [ "$lines" -ge "$size" ] || [ $tries -ge 20 ]; then
+				break
+			fi
+			echo start >"$B_SYS"
+			tries=$((tries + 1))
+		done
+		[ "$lines" -gt 0 ] || fail "the history is empty"
+		cat "$B_DEV" >"$TM_TMP/hist.txt"
+		rep=1
+		while [ $rep -le "$BENCH_REPEAT" ]; do
+			for src in debugfs dev tmpfs; do
+				case $src in
+				debugfs) f=$B_DBG ;;
+				dev) f=$B_DEV ;;
+				tmpfs) f=$TM_TMP/hist.txt ;;
+				esac
+				r=$(rdbench "$f") || fail "cannot read $f"
+				b=$(kv bytes "$r")
+				[ "$b" -gt 0 ] || fail "read nothing from $f"
+				out read src=$src samples="$lines" rep=$rep bytes="$b" ns="$(kv ns "$r")"
+			done
+			rep=$((rep + 1))
+		done
+		rm -f "$TM_TMP/hist.txt"
+	done
+
+	# Memory per stored sample, with the largest history.
+	kc=$(kmalloc_class "$(slab task_sample | awk '{ print $3 }')")
+	out mem samples="$lines" tasks="$n" "$(slab_kv task_sample)" \
+		slab_before="$before" slab_after="$(slab_total)" \
+		kmalloc="$kc" "$(slab_kv "$kc" | sed 's/\([a-z]*\)=/k_\1=/g')"
+
+	# Reclaim: one drop_caches.
+	sync
+	free0=$(meminfo MemFree)
+	slab0=$(slab_kv task_sample)
+	r=$(wrtime /proc/sys/vm/drop_caches 2) || fail "cannot write drop_caches"
+	free1=$(meminfo MemFree)
+	slab1=$(slab_kv task_sample)
+	left=$(kv lines "$(rdbench -l "$B_DEV")")
+	out reclaim samples="$lines" left="$left" ns="$(kv ns "$r")" \
+		memfree0_kb="$free0" memfree1_kb="$free1" \
+		"$(printf '%s' "$slab0" | sed 's/\([a-z]*\)=/b_\1=/g')" \
+		"$(printf '%s' "$slab1" | sed 's/\([a-z]*\)=/a_\1=/g')"
+	[ "$left" -lt "$lines" ] || fail "drop_caches freed no sample ($left of $lines left)"
+	tm_unload
+	unspawn
+}
+
+# Timeliness: gaps between consecutive samples of a task.
+test_timeliness() {
+	n=$BENCH_GAP_TASKS
+	spawn "$n"
+	for iv in $BENCH_GAP_INTERVALS; do
+		load interval_ms="$iv"
+		add_all
+		echo start >"$B_SYS"
+		sleep "$BENCH_GAP_SECONDS"
+		echo stop >"$B_SYS"
+		sleep 0.5
+		h=$TM_TMP/gaps.$iv
+		r=$(gapstat -i $((iv * 1000000)) -H "$h" "$B_DEV") ||
+			fail "gapstat at $iv ms: $r"
+		out gaps interval_ms="$iv" tasks="$n" seconds="$BENCH_GAP_SECONDS" "$r"
+		while read -r us cnt; do
+			out gaphist interval_ms="$iv" us="$us" count="$cnt"
+		done <"$h"
+		tm_unload
+	done
+	unspawn
+}

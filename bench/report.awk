@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# report.awk: turn the "TM-BENCH what key=value..." lines of one guest
+# run into the benchmark table (stdout) and the data files gnuplot draws
+# (in the directory given as -v dat=DIR: cost.dat, gaps-<ms>.dat).
+#
+#   awk -f bench/report.awk -v kernel=K -v accel=A -v date=D -v dat=DIR RAW
+#
+# Medians over the repeats, with [min-max] to show the noise; ratios are
+# taken repeat by repeat (the measurements of one repeat ran back to back),
+# then summarised the same way.
+
+function kvs(line,    i, n, f, a) {
+	delete V
+	n = split(line, f, " ")
+	for (i = 3; i <= n; i++) {
+		if (split(f[i], a, "=") == 2)
+			V[a[1]] = a[2]
+	}
+	return f[2]
+}
+
+function sort_n(arr, n,    i, j, t) {
+	for (i = 2; i <= n; i++) {
+		t = arr[i]
+		for (j = i - 1; j >= 1 && arr[j] > t; j--)
+			arr[j + 1] = arr[j]
+		arr[j + 1] = t
+	}
+}
+
+# stats LIST: "median min max" of a space-separated list of numbers.
+function stats(list,    a, n, med) {
+	n = split(list, a, " ")
+	if (!n)
+		return ""
+	sort_n(a, n)
+	med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	return med " " a[1] " " a[n]
+}
+
+# fmt_ns NS: a time with a sensible unit.
+function fmt_ns(ns) {
+	if (ns == "")
+		return "-"
+	if (ns >= 1e9)
+		return sprintf("%.2f s", ns / 1e9)
+	if (ns >= 1e6)
+		return sprintf("%.2f ms", ns / 1e6)
+	if (ns >= 1e3)
+		return sprintf("%.2f us", ns / 1e3)
+	return sprintf("%.0f ns", ns)
+}
+
+function fmt_num(x) {
+	if (x >= 100)
+		return sprintf("%.0f", x)
+	if (x >= 10)
+		return sprintf("%.1f", x)
+	return sprintf("%.2f", x)
+}
+
+# med_range LIST FMT: "median [min-max]" of LIST, each through fmt.
+function med_range(list, kind,    s, p) {
+	s = stats(list)
+	if (s == "")
+		return "n/a"
+	split(s, p, " ")
+	if (kind == "ns")
+		return fmt_ns(p[1]) " [" fmt_ns(p[2]) "-" fmt_ns(p[3]) "]"
+	return fmt_num(p[1]) "x [" fmt_num(p[2]) "-" fmt_num(p[3]) "]"
+}
+
+function median(list,    p) {
+	split(stats(list), p, " ")
+	return p[1]
+}
+
+{
+	sub(/\r$/, "")
+	if ($1 != "TM-BENCH")
+		next
+	what = kvs($0)
+	if (what == "env") {
+		guest_kernel = V["kernel"]
+		guest_cpus = V["cpus"]
+		guest_mem = V["mem_kb"]
+		mode = V["mode"]
+	} else if (what == "cost") {
+		k = V["tool"] SUBSEP V["n"] SUBSEP V["interval_ms"]
+		per = V["cpu_ns"] / V["samples"]
+		cost[k] = cost[k] " " per
+		one[V["tool"], V["n"], V["interval_ms"], V["rep"]] = per
+		nsamp[k] += V["samples"]
+		if (!(V["n"] in seen_n)) {
+			seen_n[V["n"]] = 1
+			ns[++nn] = V["n"]
+		}
+		if (V["rep"] > reps)
+			reps = V["rep"]
+	} else if (what == "read") {
+		k = V["samples"] SUBSEP V["src"]
+		rd_ns[k] = rd_ns[k] " " V["ns"]
+		rd_bytes[V["samples"]] = V["bytes"]
+		if (!(V["samples"] in seen_s)) {
+			seen_s[V["samples"]] = 1
+			sizes[++nsz] = V["samples"]
+		}
+	} else if (what == "mem") {
+		for (x in V)
+			M[x] = V[x]
+		have_mem = 1
+	} else if (what == "reclaim") {
+		for (x in V)
+			R[x] = V[x]
+		have_reclaim = 1
+	} else if (what == "gaps") {
+		iv = V["interval_ms"]
+		ivs[++niv] = iv
+		for (x in V)
+			G[iv, x] = V[x]
+	} else if (what == "gaphist") {
+		f = dat "/gaps-" V["interval_ms"] ".dat"
+		hist_total[V["interval_ms"]] += V["count"]
+		hist_us[V["interval_ms"], ++hist_n[V["interval_ms"]]] = V["us"]
+		hist_c[V["interval_ms"], hist_n[V["interval_ms"]]] = V["count"]
+	}
+}
+
+END {
+	sort_n(ns, nn)
+	sort_n(sizes, nsz)
+	printf "taskmonitor bench: kernel %s, accelerator %s, %s\n", kernel, accel, date
+	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n\n",
+		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
+
+	print "1. Monitoring cost: CPU time per task-sample (ns of CPU / samples taken)"
+	printf "| %5s | %8s | %-26s | %-26s | %-26s | %-22s | %-22s |\n", "N", "interval",
+		"module kthread", "pidstat", "/proc poller", "pidstat / module", "poller / module"
+	printf "|------:|---------:|----------------------------|----------------------------|----------------------------|------------------------|------------------------|\n"
+	if (dat != "")
+		printf "# N interval_ms module min max pidstat min max poller min max\n" >(dat "/cost.dat")
+	for (ii = 1; ii <= 2; ii++) {
+		iv = ii == 1 ? 1000 : 10
+		for (i = 1; i <= nn; i++) {
+			n = ns[i]
+			if (!((("module") SUBSEP n SUBSEP iv) in cost))
+				continue
+			rp = ""
+			rq = ""
+			for (r = 1; r <= reps; r++) {
+				m = one["module", n, iv, r]
+				if (m > 0 && one["pidstat", n, iv, r] != "")
+					rp = rp " " one["pidstat", n, iv, r] / m
+				if (m > 0 && one["poller", n, iv, r] != "")
+					rq = rq " " one["poller", n, iv, r] / m
+			}
+			printf "| %5d | %8s | %-26s | %-26s | %-26s | %-22s | %-22s |\n", n,
+				(iv >= 1000 ? iv / 1000 " s" : iv " ms"),
+				med_range(cost["module", n, iv], "ns"),
+				(iv >= 1000 ? med_range(cost["pidstat", n, iv], "ns") : "n/a (whole seconds only)"),
+				med_range(cost["poller", n, iv], "ns"),
+				(iv >= 1000 ? med_range(rp, "x") : "n/a"),
+				med_range(rq, "x")
+			ratio_p[n, iv] = median(rp)
+			ratio_q[n, iv] = median(rq)
+			mod_med[n, iv] = median(cost["module", n, iv])
+			if (dat != "") {
+				split(stats(cost["module", n, iv]), a, " ")
+				split(stats(cost["pidstat", n, iv]), b, " ")
+				split(stats(cost["poller", n, iv]), c, " ")
+				printf "%d %d %s %s %s %s %s %s %s %s %s\n", n, iv, a[1], a[2], a[3],
+					b[1] == "" ? "NaN" : b[1], b[2] == "" ? "NaN" : b[2], b[3] == "" ? "NaN" : b[3],
+					c[1], c[2], c[3] >(dat "/cost.dat")
+			}
+		}
+	}
+	if (dat != "")
+		close(dat "/cost.dat")
+	print ""
+	for (ii = 1; ii <= 2; ii++) {
+		iv = ii == 1 ? 1000 : 10
+		lo = ""
+		hi = ""
+		for (i = 1; i <= nn; i++) {
+			n = ns[i]
+			if (n < 100 || mod_med[n, iv] == "")
+				continue
+			if (lo == "" || mod_med[n, iv] < lo)
+				lo = mod_med[n, iv]
+			if (hi == "" || mod_med[n, iv] > hi)
+				hi = mod_med[n, iv]
+		}
+		if (lo != "")
+			printf "module flatness at %s, N=100..%d: max/min of the medians = %.2fx (goal <= 1.5x)\n",
+				(iv >= 1000 ? "1 s" : "10 ms"), ns[nn], hi / lo
+	}
+	if (ratio_p[1000, 1000] != "")
+		printf "at N=1000: pidstat/module = %sx (goal >= 150x); poller/module = %sx at 1 s, %sx at 10 ms (goal >= 35x)\n",
+			fmt_num(ratio_p[1000, 1000]), fmt_num(ratio_q[1000, 1000]), fmt_num(ratio_q[1000, 10])
+	print ""
+
+	if (have_mem) {
+		slab_obj = 4096 * M["pages"] / M["perslab"]
+		k_obj = 4096 * M["k_pages"] / M["k_perslab"]
+		print "2. Memory per stored sample (" M["samples"] " samples of " M["tasks"] " processes)"
+		printf "| %-58s | %12s |\n", "measure", "bytes/sample"
+		printf "|------------------------------------------------------------|-------------:|\n"
+		printf "| %-58s | %12d |\n", "struct task_sample (objsize in /proc/slabinfo)", M["objsize"]
+		printf "| %-58s | %12.1f |\n", sprintf("task_sample slab: %d pages / %d objects per slab", M["pages"], M["perslab"]), slab_obj
+		printf "| %-58s | %12.1f |\n", sprintf("task_sample slab pages / live samples (%d slabs)", M["slabs"]), M["slabs"] * M["pages"] * 4096 / M["samples"]
+		printf "| %-58s | %12.1f |\n", "all-in: growth of all slab memory / live samples", (M["slab_after"] - M["slab_before"]) / M["samples"]
+		printf "| %-58s | %12d |\n", sprintf("kmalloc() of the same struct: ksize = %s objsize", M["kmalloc"]), M["k_objsize"]
+		printf "| %-58s | %12.1f |\n", sprintf("%s slab: %d pages / %d objects per slab", M["kmalloc"], M["k_pages"], M["k_perslab"]), k_obj
+		print ""
+	}
+
+	if (nsz) {
+		print "3. Reading the whole history (128 KiB read()s; tmpfs = the same bytes in a tmpfs file)"
+		printf "| %9s | %9s | %-7s | %-22s | %11s | %8s | %-16s | %-11s |\n", "samples", "MB", "file",
+			"time", "samples/s", "MB/s", "vs tmpfs", "vs 10x less"
+		printf "|----------:|----------:|---------|------------------------|------------:|---------:|------------------|-------------|\n"
+		for (i = 1; i <= nsz; i++) {
+			s = sizes[i]
+			tm = median(rd_ns[s, "tmpfs"])
+			split("debugfs dev tmpfs", srcs, " ")
+			for (j = 1; j <= 3; j++) {
+				src = srcs[j]
+				t = median(rd_ns[s, src])
+				growth = "-"
+				if (i > 1 && median(rd_ns[sizes[i - 1], src]) > 0)
+					growth = sprintf("%.1fx for %.0fx", t / median(rd_ns[sizes[i - 1], src]), s / sizes[i - 1])
+				vt = "-"
+				if (src != "tmpfs") {
+					vr = ""
+					split(rd_ns[s, src], xa, " ")
+					split(rd_ns[s, "tmpfs"], xb, " ")
+					for (r = 1; r in xa && r in xb; r++)
+						vr = vr " " xa[r] / xb[r]
+					vt = med_range(vr, "x")
+				}
+				printf "| %9d | %9.1f | %-7s | %-22s | %11.0f | %8.1f | %-16s | %-11s |\n", s,
+					rd_bytes[s] / 1e6, (src == "dev" ? "/dev" : src),
+					med_range(rd_ns[s, src], "ns"), s / (t / 1e9), rd_bytes[s] / 1e6 / (t / 1e9), vt, growth
+			}
+		}
+		print ""
+	}
+
+	if (niv) {
+		print "4. Timeliness: gaps between consecutive ts of a task"
+		printf "| %8s | %5s | %8s | %-18s | %9s | %9s | %9s | %5s | %-34s |\n", "interval", "tasks",
+			"gaps", "mean (vs interval)", "p50", "p99", "max", "late", "mean per sixth of the run (drift)"
+		printf "|---------:|------:|---------:|--------------------|----------:|----------:|----------:|------:|------------------------------------|\n"
+		for (i = 1; i <= niv; i++) {
+			iv = ivs[i]
+			ivn = iv * 1e6
+			segs = ""
+			smin = ""
+			smax = ""
+			for (j = 1; j <= 6; j++) {
+				v = G[iv, "seg" j]
+				if (v == "" || v == 0)
+					continue
+				if (smin == "" || v < smin)
+					smin = v
+				if (smax == "" || v > smax)
+					smax = v
+			}
+			printf "| %8s | %5d | %8d | %-18s | %9s | %9s | %9s | %5d | %-34s |\n", iv " ms",
+				G[iv, "tasks"], G[iv, "gaps"],
+				sprintf("%s (%+.2f%%)", fmt_ns(G[iv, "mean"]), (G[iv, "mean"] - ivn) * 100 / ivn),
+				fmt_ns(G[iv, "p50"]), fmt_ns(G[iv, "p99"]), fmt_ns(G[iv, "max"]), G[iv, "late"],
+				sprintf("%s..%s (spread %.2f%%)", fmt_ns(smin), fmt_ns(smax), (smax - smin) * 100 / ivn)
+			if (dat != "") {
+				f = dat "/gaps-" iv ".dat"
+				printf "# gap/interval fraction_of_gaps (bins of interval/50; last bin: all >= 3 intervals)\n" >f
+				for (j = 1; j <= hist_n[iv]; j++)
+					printf "%.4f %.8f\n", hist_us[iv, j] * 1000 / ivn,
+						(hist_total[iv] ? hist_c[iv, j] / hist_total[iv] : 0) >f
+				close(f)
+			}
+		}
+		print "(late: gaps over 1.5 intervals, i.e. a missed deadline)"
+		print ""
+	}
+
+	if (have_reclaim) {
+		print "5. Reclaim: one 'echo 2 > /proc/sys/vm/drop_caches'"
+		freed_slab = (R["b_slabs"] - R["a_slabs"]) * R["b_pages"] * 4096
+		printf "| %9s | %9s | %-28s | %-22s | %10s |\n", "samples", "left", "task_sample slab MB", "MemFree gain", "time"
+		printf "|----------:|----------:|------------------------------|------------------------|-----------:|\n"
+		printf "| %9d | %9d | %-28s | %-22s | %10s |\n", R["samples"], R["left"],
+			sprintf("%.1f -> %.1f (-%.1f)", R["b_slabs"] * R["b_pages"] * 4096 / 1e6,
+				R["a_slabs"] * R["a_pages"] * 4096 / 1e6, freed_slab / 1e6),
+			sprintf("%.1f MB", (R["memfree1_kb"] - R["memfree0_kb"]) * 1024 / 1e6),
+			fmt_ns(R["ns"])
+		print ""
+	}
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/run.sh: the taskmonitor benchmark (make bench, make bench-smoke).
+#
+# Builds an overlay for the test harness (the guest script
+# bench/guest/bench.sh as the suite "bench", the static helpers of
+# bench/helpers, Debian's pidstat with its shared libraries, a
+# configuration file), boots each kernel with tests/run.sh (which fetches
+# the kernel, builds the module and packs the initramfs), collects the
+# "TM-BENCH" lines the guest writes to the harness's result channel, and
+# turns them into a table (bench/report.awk) and PNG figures (gnuplot,
+# bench/plots.gp).  See bench/README.md.
+#
+#   bench/run.sh [--smoke] [--kernel K]... [--out DIR] [--no-readme]
+#
+# --smoke      the tiny version that `make check` runs: N=10, a few
+#              seconds; fails if the machinery breaks, never on timings
+# --kernel K   as tests/run.sh (default: $BENCH_KERNELS or "6.1 6.12")
+# --out DIR    where the raw results, data files, tables and PNGs go
+#              (default build/bench or build/bench-smoke)
+# --no-readme  a full run normally copies its table into bench/README.md
+#              and its PNGs and raw results into bench/; not with this
+#
+# Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke) and
+# everything tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
+
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../tests/lib/host.sh disable=SC1091
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/host.sh"
+
+BENCH=$TM_TOP/bench
+mode=full
+out=
+readme=1
+kernels=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) mode=smoke ;;
+	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
+	--out) out=$(realpath -m "$2"); shift ;;
+	--no-readme) readme=0 ;;
+	-h | --help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) tm_die "unknown option $1 (see bench/run.sh --help)" ;;
+	esac
+	shift
+done
+if [ ${#kernels[@]} -eq 0 ]; then
+	# shellcheck disable=SC2206 # a list of words
+	kernels=(${BENCH_KERNELS:-6.1 6.12})
+fi
+[ $mode = full ] || readme=0
+out=${out:-$TM_BUILD/bench$([ $mode = smoke ] && echo -smoke)}
+mkdir -p "$out"
+
+# What the bench needs on the host: pidstat to copy into the guest and
+# gnuplot for the figures (make deps installs them too).
+missing=()
+command -v pidstat >/dev/null || missing+=(sysstat)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [ ${#missing[@]} -gt 0 ]; then
+	tm_msg "installing ${missing[*]}"
+	apt-get install -y -q "${missing[@]}" >&2 ||
+		tm_die "cannot install ${missing[*]}"
+fi
+
+# The overlay: /tm/suites/bench.sh, /tm/bench.conf, /tm/bin/<helpers>,
+# pidstat and its libraries where the host has them.
+overlay=$out/overlay
+rm -rf "$overlay"
+mkdir -p "$overlay/tm/bin" "$overlay/tm/suites" "$overlay/usr/bin"
+for c in "$BENCH"/helpers/*.c; do
+	gcc -static -O2 -Wall -Wextra -Werror -o "$overlay/tm/bin/$(basename "$c" .c)" "$c" ||
+		tm_die "cannot compile $c"
+done
+ln -s rdbench "$overlay/tm/bin/wrtime"
+install -m 644 "$BENCH/guest/bench.sh" "$overlay/tm/suites/bench.sh"
+cp "$(command -v pidstat)" "$overlay/usr/bin/pidstat"
+for lib in $(ldd "$(command -v pidstat)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+	mkdir -p "$overlay$(dirname "$lib")"
+	cp -L "$lib" "$overlay$lib"
+done
+if [ $mode = smoke ]; then
+	cat >"$overlay/tm/bench.conf" <<'EOF'
+BENCH_MODE=smoke
+BENCH_NS=10
+BENCH_REPEAT=1
+BENCH_HIST_TASKS=10
+BENCH_HIST_SIZES='100 1000'
+BENCH_GAP_TASKS=10
+BENCH_GAP_SECONDS=2
+BENCH_GAP_INTERVALS=10
+EOF
+	mem=${BENCH_MEM:-1024}
+else
+	: >"$overlay/tm/bench.conf"
+	mem=${BENCH_MEM:-2048}
+fi
+
+status=0
+tables=()
+for k in "${kernels[@]}"; do
+	kver=$(tm_kver "$k")
+	series=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$kver")
+	name=bench-$mode-$kver
+	tm_msg "== $kver: benchmark ($mode); progress in $TM_BUILD/logs/$name.log"
+	runlog=$out/run-$kver.txt
+	set +e
+	TM_MEM=$mem "$TM_TOP/tests/run.sh" --kernel "$kver" --overlay "$overlay" \
+		--tests bench --log-name "$name" --test-timeout 600 --timeout 14400 \
+		2>&1 | tee "$runlog" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+	rc=${PIPESTATUS[0]}
+	set -e
+	raw=$out/raw-$kver.txt
+	tr -d '\r' <"$TM_BUILD/logs/$name.results" | grep '^TM-BENCH ' >"$raw" || true
+	accel=$(sed -n 's/.*(accel \([a-z]*\)).*/\1/p' "$runlog" | tail -n 1)
+	when=$(date -u '+%Y-%m-%d %H:%M UTC')
+	dat=$out/data-$series
+	mkdir -p "$dat"
+	awk -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
+		-v date="$when" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
+	cat "$out/table-$kver.txt"
+	gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
+		"$BENCH/plots.gp" || { tm_msg "gnuplot failed"; status=1; }
+
+	# The machinery must have produced every kind of figure.
+	problems=()
+	[ "$rc" = 0 ] || problems+=("the guest run failed (see $runlog)")
+	for what in "cost tool=module" "cost tool=pidstat" "cost tool=poller" \
+		"read src=debugfs" "read src=dev" "read src=tmpfs" mem reclaim gaps gaphist; do
+		grep -q "^TM-BENCH $what" "$raw" || problems+=("no '$what' result")
+	done
+	if awk '$2 == "cost" { for (i = 3; i <= NF; i++) if ($i ~ /^samples=0*$/) bad = 1 } END { exit !bad }' "$raw"; then
+		problems+=("a cost measurement collected no sample")
+	fi
+	for f in "cost-$series.png" "gaps-$series.png"; do
+		[ -s "$out/$f" ] || problems+=("$f was not drawn")
+	done
+	if [ ${#problems[@]} -gt 0 ]; then
+		status=1
+		for p in "${problems[@]}"; do
+			tm_msg "bench $kver: $p"
+		done
+	else
+		tm_msg "bench $kver: complete ($mode)"
+		tables+=("$out/table-$kver.txt")
+	fi
+
+	if [ $readme = 1 ] && [ ${#problems[@]} -eq 0 ]; then
+		mkdir -p "$BENCH/results"
+		cp "$raw" "$BENCH/results/raw-$series.txt"
+		cp "$out/table-$kver.txt" "$BENCH/results/table-$series.txt"
+		cp "$out/cost-$series.png" "$out/gaps-$series.png" "$BENCH/"
+	fi
+done
+
+# The README shows the tables of the latest full run, between markers.
+if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
+	block=$out/readme-block.md
+	{
+		for t in "${tables[@]}"; do
+			echo '```'
+			cat "$t"
+			echo '```'
+			echo
+		done
+	} >"$block"
+	awk -v block="$block" '
+		/<!-- bench-table:begin -->/ { print; while ((getline l < block) > 0) print l; skip = 1; next }
+		/<!-- bench-table:end -->/ { skip = 0 }
+		!skip' "$BENCH/README.md" >"$out/README.md.new"
+	mv "$out/README.md.new" "$BENCH/README.md"
+	tm_msg "bench/README.md, bench/results/ and the PNGs in bench/ updated"
+fi
+
+if [ $status = 0 ]; then
+	echo "bench ($mode): complete on ${kernels[*]}"
+else
+	echo "bench ($mode): FAILED"
+fi
+exit $status
