@@ -187,7 +187,7 @@ static void tm_cmd_parse_random(struct kunit *test)
 	char buf[TM_CMD_MAX];
 	unsigned int i;
 
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 10000; i++) {
 		size_t len = get_random_u32_below(14), j;
 		bool want_rm = false, got_rm = false;
 		pid_t want_nr = 0, got_nr = 0;

@@ -24,7 +24,7 @@ static void tm_deadline_cases(struct kunit *test)
 			(u64)NSEC_PER_MSEC);
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(5, 3600000ULL * NSEC_PER_MSEC,
 					       7200000ULL * NSEC_PER_MSEC),
-			5 + 3 * 3600000ULL * NSEC_PER_MSEC);
+			5 + 2 * 3600000ULL * NSEC_PER_MSEC);
 	/* A clock far from zero, as after a long uptime. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1ULL << 62, 1000,
 					       (1ULL << 62) + 999999),
@@ -35,7 +35,7 @@ static void tm_deadline_random(struct kunit *test)
 {
 	int i;
 
-	for (i = 0; i < 100000; i++) {
+	for (i = 0; i < 20000; i++) {
 		/* interval_ms is 1..3600000. */
 		u64 interval = (1 + get_random_u32_below(3600000)) *
 			       (u64)NSEC_PER_MSEC;

@@ -74,11 +74,11 @@ static void tm_settle_monotonic(struct kunit *test)
 {
 	int run, step;
 
-	for (run = 0; run < 200; run++) {
+	for (run = 0; run < 100; run++) {
 		struct tm_cputime ct = {};
 		u64 ut = 0, st = 0;
 
-		for (step = 0; step < 500; step++) {
+		for (step = 0; step < 300; step++) {
 			u64 put = ut, pst = st;
 			u32 r = get_random_u32_below(8);
 
