@@ -15,14 +15,20 @@
 
 struct tm_cmd_case {
 	const char *in;
-	size_t len;		/* 0: strlen(in) */
+	size_t len; /* 0: strlen(in) */
 	int err;
 	bool remove;
 	pid_t nr;
 };
 
-#define OK(s, r, n)	{ .in = s, .err = 0, .remove = r, .nr = n }
-#define BAD(s)		{ .in = s, .err = -EINVAL }
+#define OK(s, r, n)                                     \
+	{                                               \
+		.in = s, .err = 0, .remove = r, .nr = n \
+	}
+#define BAD(s)                          \
+	{                               \
+		.in = s, .err = -EINVAL \
+	}
 
 static const struct tm_cmd_case tm_cmd_cases[] = {
 	OK("1", false, 1),
@@ -48,7 +54,7 @@ static const struct tm_cmd_case tm_cmd_cases[] = {
 	BAD("-+5"),
 	BAD(" 5"),
 	BAD("5 "),
-	BAD("5 \n"),
+	BAD("5\x20\n"), /* a space, then the newline */
 	BAD("\t5"),
 	BAD("5\n\n"),
 	BAD("5\r\n"),
@@ -66,7 +72,7 @@ static const struct tm_cmd_case tm_cmd_cases[] = {
 	BAD("99999999999999999999999999999"),
 	BAD("18446744073709551617"),
 	{ .in = "5\0", .len = 2, .err = -EINVAL },
-	{ .in = "\0" "5", .len = 2, .err = -EINVAL },
+	{ .in = "\0005", .len = 2, .err = -EINVAL }, /* NUL, 5 */
 	{ .in = "\0", .len = 1, .err = -EINVAL },
 	/* Only @len bytes count: "12" cut to one byte is "1". */
 	{ .in = "12", .len = 1, .err = 0, .remove = false, .nr = 1 },
@@ -131,6 +137,7 @@ static void tm_cmd_parse_roundtrip(struct kunit *test)
 {
 	char buf[24];
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < 2000; i++) {
 		pid_t want = 1 + get_random_u32_below(INT_MAX);
@@ -138,13 +145,12 @@ static void tm_cmd_parse_roundtrip(struct kunit *test)
 		pid_t nr = 0;
 		int len;
 
-		if (i < 64)	/* small numbers and powers of ten first */
+		if (i < 64) /* small numbers and powers of ten first */
 			want = i < 32 ? i + 1 : int_pow(10, (i - 32) % 10);
 		len = scnprintf(buf, sizeof(buf), "%s%d%s", remove ? "-" : "",
 				want, nl ? "\n" : "");
-		KUNIT_ASSERT_EQ_MSG(test, tm_cmd_parse_exact(test, buf, len,
-							     &remove, &nr), 0,
-				    "input %s", buf);
+		err = tm_cmd_parse_exact(test, buf, len, &remove, &nr);
+		KUNIT_ASSERT_EQ_MSG(test, err, 0, "input %s", buf);
 		KUNIT_EXPECT_EQ(test, remove, !(i & 1));
 		KUNIT_EXPECT_EQ(test, nr, want);
 	}
@@ -154,8 +160,7 @@ static void tm_cmd_parse_roundtrip(struct kunit *test)
  * The grammar, written independently of the parser: -?[1-9][0-9]*\n?
  * with a value of at most INT_MAX.
  */
-static bool tm_cmd_reference(const char *s, size_t len, bool *remove,
-			     pid_t *nr)
+static bool tm_cmd_reference(const char *s, size_t len, bool *remove, pid_t *nr)
 {
 	size_t i = 0, end = len;
 	u64 v = 0;
@@ -198,13 +203,14 @@ static void tm_cmd_parse_random(struct kunit *test)
 			/* Mostly digits, so that valid inputs are frequent. */
 			u32 r = get_random_u32_below(24);
 
-			buf[j] = r < 10 ? '0' + r :
-				alphabet[get_random_u32_below(sizeof(alphabet) - 1)];
+			u32 a = get_random_u32_below(sizeof(alphabet) - 1);
+
+			buf[j] = r < 10 ? '0' + r : alphabet[a];
 		}
 		ok = tm_cmd_reference(buf, len, &want_rm, &want_nr);
 		err = tm_cmd_parse_exact(test, buf, len, &got_rm, &got_nr);
-		KUNIT_EXPECT_EQ_MSG(test, err, ok ? 0 : -EINVAL,
-				    "input %*ph", (int)len, buf);
+		KUNIT_EXPECT_EQ_MSG(test, err, ok ? 0 : -EINVAL, "input %*ph",
+				    (int)len, buf);
 		if (ok && !err) {
 			KUNIT_EXPECT_EQ(test, got_rm, want_rm);
 			KUNIT_EXPECT_EQ(test, got_nr, want_nr);

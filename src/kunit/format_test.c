@@ -14,11 +14,18 @@
 static int tm_format_reference(char *buf, size_t size, pid_t nr,
 			       const struct task_sample *s)
 {
-	return snprintf(buf, size,
-			"pid %d usr %llu sys %llu ts %llu rss %llu vsz %llu minflt %llu majflt %llu nvcsw %llu nivcsw %llu threads %u\n",
-			nr, s->utime, s->stime, s->ts,
-			s->rss * (PAGE_SIZE / 1024), s->vsz * (PAGE_SIZE / 1024),
-			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads);
+	int n;
+
+	n = scnprintf(buf, size, "pid %d usr %llu sys %llu ts %llu ", nr,
+		      s->utime, s->stime, s->ts);
+	n += scnprintf(buf + n, size - n, "rss %llu vsz %llu ",
+		       s->rss * (PAGE_SIZE / 1024),
+		       s->vsz * (PAGE_SIZE / 1024));
+	n += scnprintf(buf + n, size - n, "minflt %llu majflt %llu ", s->minflt,
+		       s->majflt);
+	n += scnprintf(buf + n, size - n, "nvcsw %llu nivcsw %llu threads %u\n",
+		       s->nvcsw, s->nivcsw, s->threads);
+	return n;
 }
 
 /*
@@ -41,8 +48,8 @@ static size_t tm_format_check(struct kunit *test, pid_t nr,
 	KUNIT_EXPECT_GE(test, len, (size_t)TM_LINE_MIN);
 	KUNIT_EXPECT_EQ(test, len, (size_t)wlen);
 	KUNIT_EXPECT_TRUE_MSG(test, len == wlen && !memcmp(got, want, len),
-			      "got  %.*s\nwant %s", (int)min_t(size_t, len, TM_LINE_MAX),
-			      got, want);
+			      "got  %.*s\nwant %s",
+			      (int)min_t(size_t, len, TM_LINE_MAX), got, want);
 	kunit_kfree(test, got);
 	kunit_kfree(test, want);
 	return len;
@@ -107,7 +114,10 @@ static void tm_format_digits(struct kunit *test)
 			s.nvcsw = v[(j + 1) % 3];
 			s.nivcsw = v[j];
 			s.threads = (u32)v[j];
-			tm_format_check(test, (pid_t)min_t(u64, v[j] ? v[j] : 1, INT_MAX), &s);
+			tm_format_check(test,
+					(pid_t)min_t(u64, v[j] ? v[j] : 1,
+						     INT_MAX),
+					&s);
 		}
 		if (i < 19)
 			p *= 10;

@@ -98,7 +98,8 @@ static unsigned long tm_test_check(struct kunit *test, struct tm_task *t)
 	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
 	KUNIT_EXPECT_EQ(test, n, t->nr_samples);
 	if (n) {
-		KUNIT_EXPECT_TRUE_MSG(test, in_window, "recent is not in the history");
+		KUNIT_EXPECT_TRUE_MSG(test, in_window,
+				      "recent is not in the history");
 		KUNIT_EXPECT_EQ(test, from_recent,
 				min_t(unsigned long, n, TM_RECENT_WINDOW));
 	} else {
@@ -158,8 +159,7 @@ static void tm_history_no_cap(struct kunit *test)
 		tm_task_sample(t, 0);
 		KUNIT_EXPECT_EQ(test, tm_test_check(test, t), (unsigned long)i);
 	}
-	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(),
-			3UL * TM_RECENT_WINDOW);
+	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 3UL * TM_RECENT_WINDOW);
 }
 
 /* A lower cap trims a long history at its next sample, window included. */
@@ -244,25 +244,29 @@ static void tm_history_shrink_share_props(struct kunit *test)
 		k = 1 + get_random_u32_below(ARRAY_SIZE(nr));
 		for (i = 0; i < k; i++) {
 			nr[i] = get_random_u32_below(4) ?
-				1 + get_random_u32_below(100) :
-				1 + get_random_u32_below(1000000);
+					1 + get_random_u32_below(100) :
+					1 + get_random_u32_below(1000000);
 			total += nr[i];
 			reclaimable += nr[i] - 1;
 		}
-		scan = 1 + get_random_u32_below(get_random_u32_below(2) ? 128 : 4096);
+		scan = 1 + get_random_u32_below(get_random_u32_below(2) ? 128 :
+									  4096);
 		capped = false;
 		singles = false;
 		for (i = 0; i < k; i++) {
-			unsigned long share = tm_shrink_share(nr[i], total, scan);
+			unsigned long share =
+				tm_shrink_share(nr[i], total, scan);
 			u64 exact = (u64)nr[i] * scan;
 
 			/* Never the newest sample. */
 			KUNIT_EXPECT_LT(test, share, nr[i] ? nr[i] : 1);
 			/* At least the proportional share, unless capped... */
 			if (share < nr[i] - 1)
-				KUNIT_EXPECT_GE(test, (u64)share * total, exact);
+				KUNIT_EXPECT_GE(test, (u64)share * total,
+						exact);
 			/* ...and never more than one above it. */
-			KUNIT_EXPECT_LT(test, (u64)share * total, exact + total);
+			KUNIT_EXPECT_LT(test, (u64)share * total,
+					exact + total);
 			sum += share;
 			capped |= nr[i] > 1 && share == nr[i] - 1;
 			singles |= nr[i] == 1;

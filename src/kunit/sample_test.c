@@ -40,7 +40,7 @@ static void tm_sample_refcount(struct kunit *test)
 
 static struct kunit_case tm_sample_test_cases[] = {
 	KUNIT_CASE(tm_sample_refcount),
-	{}
+	{},
 };
 
 static struct kunit_suite tm_sample_test_suite = {

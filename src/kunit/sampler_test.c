@@ -10,6 +10,8 @@
 
 static void tm_deadline_cases(struct kunit *test)
 {
+	const u64 far = 1ULL << 62;
+
 	/* On time: one interval later. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1050), 1100ULL);
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1000), 1100ULL);
@@ -22,13 +24,13 @@ static void tm_deadline_cases(struct kunit *test)
 	/* The shortest and the longest interval. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(0, NSEC_PER_MSEC, 0),
 			(u64)NSEC_PER_MSEC);
-	KUNIT_EXPECT_EQ(test, tm_next_deadline(5, 3600000ULL * NSEC_PER_MSEC,
-					       7200000ULL * NSEC_PER_MSEC),
+	KUNIT_EXPECT_EQ(test,
+			tm_next_deadline(5, 3600000ULL * NSEC_PER_MSEC,
+					 7200000ULL * NSEC_PER_MSEC),
 			5 + 2 * 3600000ULL * NSEC_PER_MSEC);
 	/* A clock far from zero, as after a long uptime. */
-	KUNIT_EXPECT_EQ(test, tm_next_deadline(1ULL << 62, 1000,
-					       (1ULL << 62) + 999999),
-			(1ULL << 62) + 1000000);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(far, 1000, far + 999999),
+			far + 1000000);
 }
 
 static void tm_deadline_random(struct kunit *test)
@@ -41,8 +43,8 @@ static void tm_deadline_random(struct kunit *test)
 			       (u64)NSEC_PER_MSEC;
 		u64 deadline = get_random_u64() >> 4;
 		u64 late = get_random_u32_below(4) ?
-			   get_random_u64() % (interval + 1) :
-			   get_random_u64() % (1000 * interval);
+				   get_random_u64() % (interval + 1) :
+				   get_random_u64() % (1000 * interval);
 		u64 now = deadline + late;
 		u64 next = tm_next_deadline(deadline, interval, now);
 

@@ -58,7 +58,8 @@ static void tm_settle_cases(struct kunit *test)
 	/* Huge values do not overflow the product. */
 	ut = 0;
 	st = 0;
-	ct = (struct tm_cputime){ .utime = U64_MAX / 2, .stime = U64_MAX / 2,
+	ct = (struct tm_cputime){ .utime = U64_MAX / 2,
+				  .stime = U64_MAX / 2,
 				  .rtime = U64_MAX - 1 };
 	tm_cputime_settle(&ct, &ut, &st);
 	KUNIT_EXPECT_EQ(test, ut + st, U64_MAX - 1);
@@ -83,9 +84,11 @@ static void tm_settle_monotonic(struct kunit *test)
 			u32 r = get_random_u32_below(8);
 
 			if (r & 1)
-				ct.utime += get_random_u32_below(4) * 4000000ULL;
+				ct.utime +=
+					get_random_u32_below(4) * 4000000ULL;
 			if (r & 2)
-				ct.stime += get_random_u32_below(4) * 4000000ULL;
+				ct.stime +=
+					get_random_u32_below(4) * 4000000ULL;
 			if (r & 4)
 				ct.rtime += get_random_u32_below(20000000);
 			tm_cputime_settle(&ct, &ut, &st);
@@ -96,7 +99,7 @@ static void tm_settle_monotonic(struct kunit *test)
 			else
 				KUNIT_EXPECT_EQ(test, ut + st, put + pst);
 			if (ut < put || st < pst)
-				return;	/* one report per run is enough */
+				return; /* one report per run is enough */
 		}
 	}
 }
