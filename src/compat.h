@@ -18,11 +18,11 @@
  * was the documented way to keep SLUB from merging a cache.
  */
 #ifdef TM_HAVE_SLAB_NO_MERGE
-#define TM_SLAB_NO_MERGE	SLAB_NO_MERGE
-#define TM_NEEDS_MERGE_GUARD	0
+#define TM_SLAB_NO_MERGE SLAB_NO_MERGE
+#define TM_NEEDS_MERGE_GUARD 0
 #else
-#define TM_SLAB_NO_MERGE	0
-#define TM_NEEDS_MERGE_GUARD	1
+#define TM_SLAB_NO_MERGE 0
+#define TM_NEEDS_MERGE_GUARD 1
 #endif
 
 /*
@@ -46,9 +46,8 @@ typedef unsigned long (*tm_shrink_fn)(struct shrinker *,
 
 #ifdef TM_HAVE_SHRINKER_ALLOC
 
-static inline struct shrinker *tm_shrinker_create(const char *name,
-						  tm_shrink_fn count,
-						  tm_shrink_fn scan)
+static inline struct shrinker *
+tm_shrinker_create(const char *name, tm_shrink_fn count, tm_shrink_fn scan)
 {
 	struct shrinker *s = shrinker_alloc(0, "%s", name);
 
@@ -77,9 +76,8 @@ static inline int tm_shrinker_register(struct shrinker *s, const char *name)
 #endif
 }
 
-static inline struct shrinker *tm_shrinker_create(const char *name,
-						  tm_shrink_fn count,
-						  tm_shrink_fn scan)
+static inline struct shrinker *
+tm_shrinker_create(const char *name, tm_shrink_fn count, tm_shrink_fn scan)
 {
 	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
 

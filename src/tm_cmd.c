@@ -39,8 +39,8 @@ int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 	return 0;
 }
 
-ssize_t tm_cmd_write(struct file *file, const char __user *ubuf,
-		     size_t count, loff_t *ppos)
+ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
+		     loff_t *ppos)
 {
 	char buf[TM_CMD_MAX];
 	bool remove;

@@ -7,7 +7,7 @@
 struct file;
 
 /* Longest accepted write, in bytes. */
-#define TM_CMD_MAX	32
+#define TM_CMD_MAX 32
 
 /*
  * Parses one command: "PID" or "-PID", decimal, no sign but the leading
@@ -17,7 +17,7 @@ struct file;
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr);
 
 /* The write() of the debugfs file and of /dev/taskmonitor. */
-ssize_t tm_cmd_write(struct file *file, const char __user *ubuf,
-		     size_t count, loff_t *ppos);
+ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
+		     loff_t *ppos);
 
 #endif /* TM_CMD_H */

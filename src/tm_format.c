@@ -44,7 +44,7 @@ static char *tm_put_str(char *p, const char *s, size_t len)
 }
 
 /* Appends a string literal, its length known at compile time. */
-#define TM_PUT_LIT(p, s)	tm_put_str(p, s, sizeof(s) - 1)
+#define TM_PUT_LIT(p, s) tm_put_str(p, s, sizeof(s) - 1)
 
 static u64 tm_pages_to_kib(u64 pages)
 {

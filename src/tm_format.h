@@ -7,10 +7,10 @@
 struct task_sample;
 
 /* Longest sample line: 11 keys and 11 numbers of at most 20 digits. */
-#define TM_LINE_MAX	320
+#define TM_LINE_MAX 320
 
 /* The shortest possible line: every number a single digit. */
-#define TM_LINE_MIN	80
+#define TM_LINE_MIN 80
 
 /*
  * Writes the sample line of @s for a reader that sees the process as @nr,

@@ -29,8 +29,8 @@
 
 static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);
-static unsigned int tm_nr_tasks;	/* listed; written under the lock */
-static u64 tm_next_id;			/* under the lock */
+static unsigned int tm_nr_tasks; /* listed; written under the lock */
+static u64 tm_next_id; /* under the lock */
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
 
 /* History primitives; the caller holds t->lock. */

@@ -17,7 +17,7 @@ struct task_sample;
  * tm_task.recent.  More than the sysfs file can ever show (4095 bytes of
  * lines of at least TM_LINE_MIN bytes).
  */
-#define TM_RECENT_WINDOW	64
+#define TM_RECENT_WINDOW 64
 
 /*
  * A monitored process.  The global list of them is protected by
@@ -26,19 +26,19 @@ struct task_sample;
 struct tm_task {
 	struct list_head node;
 	struct kref ref;
-	struct pid *pid;	/* thread-group ID, held: PID reuse is harmless */
-	u64 id;			/* order of addition, never reused */
-	kuid_t uid;		/* the process's real and effective UIDs */
-	kuid_t euid;		/* when it was added */
-	bool removed;		/* off the list (tm_tasks_lock) */
-	bool exited;		/* no longer sampled (READ_ONCE) */
+	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
+	u64 id; /* order of addition, never reused */
+	kuid_t uid; /* the process's real and effective UIDs */
+	kuid_t euid; /* when it was added */
+	bool removed; /* off the list (tm_tasks_lock) */
+	bool exited; /* no longer sampled (READ_ONCE) */
 
-	struct mutex lock;	/* protects the fields below */
-	struct task_sample *head;	/* oldest */
-	struct task_sample *tail;	/* newest */
-	struct task_sample *recent;	/* TM_RECENT_WINDOW-th newest, or head */
+	struct mutex lock; /* protects the fields below */
+	struct task_sample *head; /* oldest */
+	struct task_sample *tail; /* newest */
+	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
 	unsigned long nr_samples;
-	u64 utime;		/* last CPU times reported, kept monotonic */
+	u64 utime; /* last CPU times reported, kept monotonic */
 	u64 stime;
 };
 

@@ -17,7 +17,8 @@
 static int target[TM_MAX_TARGETS];
 static unsigned int target_count;
 module_param_array(target, int, &target_count, 0444);
-MODULE_PARM_DESC(target, "PIDs to monitor from load (up to 64, comma-separated)");
+MODULE_PARM_DESC(target,
+		 "PIDs to monitor from load (up to 64, comma-separated)");
 
 static unsigned int interval_ms = 1000;
 static unsigned int max_samples = 65536;
@@ -53,7 +54,8 @@ static const struct kernel_param_ops tm_interval_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(interval_ms, &tm_interval_ops, &interval_ms, 0644);
-MODULE_PARM_DESC(interval_ms, "Sampling period in ms, 1..3600000 (default 1000)");
+MODULE_PARM_DESC(interval_ms,
+		 "Sampling period in ms, 1..3600000 (default 1000)");
 
 static int tm_param_set_max_samples(const char *val,
 				    const struct kernel_param *kp)
@@ -78,7 +80,8 @@ static const struct kernel_param_ops tm_reserve_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(reserve, &tm_reserve_ops, &reserve, 0444);
-MODULE_PARM_DESC(reserve, "Samples pre-allocated in the mempool, 0..65536 (default 64)");
+MODULE_PARM_DESC(reserve,
+		 "Samples pre-allocated in the mempool, 0..65536 (default 64)");
 
 u64 tm_interval_ns(void)
 {

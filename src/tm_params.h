@@ -4,10 +4,10 @@
 
 #include <linux/types.h>
 
-#define TM_MAX_TARGETS		64
-#define TM_INTERVAL_MS_MIN	1U
-#define TM_INTERVAL_MS_MAX	3600000U
-#define TM_RESERVE_MAX		65536U
+#define TM_MAX_TARGETS 64
+#define TM_INTERVAL_MS_MIN 1U
+#define TM_INTERVAL_MS_MAX 3600000U
+#define TM_RESERVE_MAX 65536U
 
 /* Current sampling period, in nanoseconds. */
 u64 tm_interval_ns(void);

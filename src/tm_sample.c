@@ -29,11 +29,17 @@ static void tm_sample_ctor(void *obj)
 
 int tm_sample_init(unsigned int reserve)
 {
+	/*
+	 * Not clang-formatted: its layout would end a line with '(', which
+	 * checkpatch --strict refuses.
+	 */
+	/* clang-format off */
 	tm_sample_cache = kmem_cache_create("task_sample",
 					    sizeof(struct task_sample), 0,
 					    TM_SLAB_NO_MERGE,
 					    TM_NEEDS_MERGE_GUARD ?
 					    tm_sample_ctor : NULL);
+	/* clang-format on */
 	if (!tm_sample_cache)
 		return -ENOMEM;
 

@@ -19,18 +19,18 @@ struct task_sample {
 	struct task_sample *next;
 	struct kref ref;
 	u32 threads;
-	u64 ts;		/* CLOCK_BOOTTIME, ns */
-	u64 utime;	/* ns */
-	u64 stime;	/* ns */
-	u64 rss;	/* pages */
-	u64 vsz;	/* pages */
+	u64 ts; /* CLOCK_BOOTTIME, ns */
+	u64 utime; /* ns */
+	u64 stime; /* ns */
+	u64 rss; /* pages */
+	u64 vsz; /* pages */
 	u64 minflt;
 	u64 majflt;
 	u64 nvcsw;
 	u64 nivcsw;
 };
 
-#define TM_SAMPLE_UNLINKED	((struct task_sample *)LIST_POISON1)
+#define TM_SAMPLE_UNLINKED ((struct task_sample *)LIST_POISON1)
 
 /* Counters of the sample life cycle, for the unload report and bench. */
 struct tm_sample_counts {

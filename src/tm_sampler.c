@@ -45,7 +45,8 @@ u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
 	deadline += interval;
 	/* Overran: skip the deadlines already missed, keep the phase. */
 	if (deadline <= now)
-		deadline += (div64_u64(now - deadline, interval) + 1) * interval;
+		deadline +=
+			(div64_u64(now - deadline, interval) + 1) * interval;
 	return deadline;
 }
 

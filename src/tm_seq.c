@@ -25,11 +25,11 @@
 #include "tm_seq.h"
 
 struct tm_iter {
-	struct pid_namespace *ns;	/* the opener's */
-	struct tm_task *task;		/* referenced, or NULL */
-	struct task_sample *cur;	/* referenced, or NULL */
-	loff_t pos;			/* seq_file index of @cur */
-	pid_t nr;			/* @task's PID in @ns */
+	struct pid_namespace *ns; /* the opener's */
+	struct tm_task *task; /* referenced, or NULL */
+	struct task_sample *cur; /* referenced, or NULL */
+	loff_t pos; /* seq_file index of @cur */
+	pid_t nr; /* @task's PID in @ns */
 };
 
 static void tm_iter_drop(struct tm_iter *it)

@@ -55,8 +55,7 @@ static void tm_stats_sum_group(struct task_struct *leader,
  * memory figures from the first thread that still has an mm.  task_lock()
  * keeps t->mm from being dropped while we read it.
  */
-static void tm_stats_read_mm(struct task_struct *leader,
-			     struct task_sample *s)
+static void tm_stats_read_mm(struct task_struct *leader, struct task_sample *s)
 {
 	struct task_struct *t;
 

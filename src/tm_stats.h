@@ -9,9 +9,9 @@ struct task_sample;
 
 /* CPU times of a whole process as the scheduler accounts them, in ns. */
 struct tm_cputime {
-	u64 utime;	/* tick-based user time */
-	u64 stime;	/* tick-based system time */
-	u64 rtime;	/* precise runtime */
+	u64 utime; /* tick-based user time */
+	u64 stime; /* tick-based system time */
+	u64 rtime; /* precise runtime */
 };
 
 /*

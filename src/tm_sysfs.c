@@ -26,11 +26,11 @@
 #include "tm_sysfs.h"
 
 /* At most this many lines fit in a sysfs read. */
-#define TM_SYSFS_LINES	((PAGE_SIZE - 1) / TM_LINE_MIN)
+#define TM_SYSFS_LINES ((PAGE_SIZE - 1) / TM_LINE_MIN)
 
 struct tm_recent_line {
-	struct task_sample s;	/* a copy: no reference to keep */
-	u64 id;			/* task order, breaks ties in ts */
+	struct task_sample s; /* a copy: no reference to keep */
+	u64 id; /* task order, breaks ties in ts */
 	pid_t nr;
 };
 
@@ -122,7 +122,8 @@ static ssize_t tm_recent_emit(struct tm_recent *r, char *buf)
 	}
 	/* Same samples, same lengths: the lines chosen above fit. */
 	for (i = first; i < r->count; i++)
-		len += tm_format_sample(buf + len, r->line[i].nr, &r->line[i].s);
+		len += tm_format_sample(buf + len, r->line[i].nr,
+					&r->line[i].s);
 	return len;
 }
 
@@ -143,8 +144,8 @@ static ssize_t taskmonitor_show(struct kobject *kobj,
 }
 
 static ssize_t taskmonitor_store(struct kobject *kobj,
-				 struct kobj_attribute *attr,
-				 const char *buf, size_t count)
+				 struct kobj_attribute *attr, const char *buf,
+				 size_t count)
 {
 	if (sysfs_streq(buf, "stop"))
 		tm_sampler_set_paused(true);
