@@ -111,6 +111,10 @@ if [ -n "$custom_image$custom_kdir" ]; then
 	# Modules for that kernel are built against its own tree.
 	tm_kdir() { echo "$custom_kdir"; }
 fi
+# The globs travel on the kernel command line, where a space would split
+# them into separate arguments.
+globs=${globs// /,}
+[ -n "$globs" ] || globs='*'
 if [ ${#kernels[@]} -eq 0 ]; then
 	# shellcheck disable=SC2206 # a list of words
 	kernels=(${KERNELS:-6.1 6.12})
