@@ -14,15 +14,18 @@
 
 /*
  * The sample cache must stay a cache of its own so that /proc/slabinfo
- * and failslab can name it.  Before SLAB_NO_MERGE existed, a constructor
- * was the documented way to keep SLUB from merging a cache.
+ * and failslab can name it.  Before SLAB_NO_MERGE existed, the cheapest
+ * guard is SLAB_NOLEAKTRACE, also one of the flags that SLUB never
+ * merges: a constructor, the other one, makes SLUB keep its free pointer
+ * after the object (96 bytes a sample instead of 88, 42 samples a page
+ * instead of 46).  The price, on such old kernels only, is that kmemleak
+ * does not track samples; a leaked one still shows at unload, when the
+ * cache is destroyed with objects in it.
  */
 #ifdef TM_HAVE_SLAB_NO_MERGE
 #define TM_SLAB_NO_MERGE SLAB_NO_MERGE
-#define TM_NEEDS_MERGE_GUARD 0
 #else
-#define TM_SLAB_NO_MERGE 0
-#define TM_NEEDS_MERGE_GUARD 1
+#define TM_SLAB_NO_MERGE SLAB_NOLEAKTRACE
 #endif
 
 /*

@@ -19,27 +19,11 @@ static atomic_long_t tm_created = ATOMIC_LONG_INIT(0);
 static atomic_long_t tm_freed = ATOMIC_LONG_INIT(0);
 static atomic_long_t tm_skipped = ATOMIC_LONG_INIT(0);
 
-/*
- * Only used where SLAB_NO_MERGE does not exist: a cache with a
- * constructor is never merged with another one.
- */
-static void tm_sample_ctor(void *obj)
-{
-}
-
 int tm_sample_init(unsigned int reserve)
 {
-	/*
-	 * Not clang-formatted: its layout would end a line with '(', which
-	 * checkpatch --strict refuses.
-	 */
-	/* clang-format off */
 	tm_sample_cache = kmem_cache_create("task_sample",
 					    sizeof(struct task_sample), 0,
-					    TM_SLAB_NO_MERGE,
-					    TM_NEEDS_MERGE_GUARD ?
-					    tm_sample_ctor : NULL);
-	/* clang-format on */
+					    TM_SLAB_NO_MERGE, NULL);
 	if (!tm_sample_cache)
 		return -ENOMEM;
 
