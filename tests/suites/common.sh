@@ -123,7 +123,12 @@ free_pid() {
 }
 
 # slab_active: active objects of the task_sample cache (empty if absent).
+# SLUB keeps freed objects on per-CPU partial slabs that /proc/slabinfo
+# counts as in use; writing the cache's "shrink" file first flushes them
+# and gives back empty slabs, so the count follows frees closely.
 slab_active() {
+	[ -w /sys/kernel/slab/task_sample/shrink ] &&
+		echo 1 >/sys/kernel/slab/task_sample/shrink 2>/dev/null
 	awk '$1 == "task_sample" { print $2 }' /proc/slabinfo
 }
 

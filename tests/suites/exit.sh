@@ -100,6 +100,10 @@ test_exit_pid_reuse() {
 	tm_load interval_ms=20
 	expect_write "$TC_DEV" "$v" OK
 	wait_samples 10 "$v" 5 || fail "no samples of $v"
+	# The death and the reuse both happen while sampling is stopped, so
+	# that the sampler first looks at the entry again when the number
+	# already belongs to the new process.
+	echo stop >"$TC_SYS"
 	kill "$v"
 	wait "$v" 2>/dev/null
 	[ ! -e "/proc/$v" ] || fail "test bug: $v still exists"
@@ -108,6 +112,7 @@ test_exit_pid_reuse() {
 	pidat "$v" burner -t 3 -p -s st &
 	wait_for 20 file_is st "paused 3" || fail "could not start a new process as pid $v"
 	[ "$(status_val "$v" Threads)" = 4 ] || fail "test bug: pid $v is not the new burner"
+	echo start >"$TC_SYS"
 	sleep 0.5
 	n=$(count_after "$v" "$td")
 	[ "$n" = 0 ] || fail "the new process with reused pid $v was sampled $n times under the old entry"
