@@ -23,6 +23,8 @@ test_params_defaults() {
 		m=$(stat -c %a "$TC_PAR/${pm%%:*}")
 		[ "$m" = "${pm#*:}" ] || fail "mode of ${pm%%:*} is $m, expected ${pm#*:}"
 	done
+	a=$(slab_active)
+	[ "$a" -ge 64 ] || fail "default reserve 64, but only ${a:-no} task_sample objects allocated"
 	expect_write "$TC_DEV" "$s" OK
 	wait_samples 12 "$s" 4 || fail "fewer than 4 samples of $s in 12 s at the default interval"
 	d=$(deltas_ms "$s" | median)
@@ -201,8 +203,14 @@ test_params_reserve() {
 		! tm_loaded || fail "module loaded with reserve=$bad"
 	done
 	for good in 0 65536; do
-		tm_load reserve=$good target="$s" interval_ms=20
+		tm_load reserve=$good interval_ms=20
 		[ "$(cat "$TC_PAR/reserve")" = $good ] || fail "reserve reads $(cat "$TC_PAR/reserve")"
+		# The reserve is taken from the task_sample cache at load.
+		a=$(slab_active)
+		note "reserve=$good: task_sample active objects $a before any sample"
+		[ "$a" -ge $good ] || fail "reserve=$good but only $a task_sample objects allocated"
+		[ $good != 0 ] || [ "$a" -lt 1000 ] || fail "reserve=0 but $a task_sample objects allocated"
+		expect_write "$TC_DEV" "$s" OK
 		wait_samples 10 "$s" 3 || fail "no sampling with reserve=$good"
 		r=$(tmwrite "$TC_PAR/reserve" 5 2>&1)
 		[ "$r" != OK ] || fail "writing reserve at run time succeeded"
