@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edgehog: take anonymous memory until the machine is at the edge of
+ * OOM, hold it, give it back.
+ *
+ *   edgehog [-f FLOOR_MIB] [-H HOLD_MS]
+ *
+ * Allocates and touches 1 MiB at a time while MemAvailable in
+ * /proc/meminfo stays above FLOOR_MIB (default 32), then holds the memory
+ * for HOLD_MS (default 3000) ms, touching it again now and then, so that
+ * reclaim (and every shrinker) keeps running, and frees it.  It sets its
+ * own oom_score_adj to 1000: should the OOM killer come after all, it
+ * takes the hog.  Prints "edgehog: took N MiB, MemAvailable min M MiB".
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB (1024L * 1024)
+
+static long mem_available_mib(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
+int main(int argc, char **argv)
+{
+	long floor_mib = 32, hold_ms = 3000, n = 0, cap = 65536, i, avail, min_avail;
+	char **chunks;
+	FILE *f;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "f:H:")) != -1) {
+		switch (opt) {
+		case 'f':
+			floor_mib = atol(optarg);
+			break;
+		case 'H':
+			hold_ms = atol(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: edgehog [-f FLOOR_MIB] [-H HOLD_MS]\n");
+			return 2;
+		}
+	}
+	f = fopen("/proc/self/oom_score_adj", "w");
+	if (f) {
+		fputs("1000\n", f);
+		fclose(f);
+	}
+	chunks = calloc(cap, sizeof(*chunks));
+	if (!chunks)
+		return 2;
+	min_avail = mem_available_mib();
+	while (n < cap) {
+		avail = mem_available_mib();
+		if (avail >= 0 && avail < min_avail)
+			min_avail = avail;
+		if (avail >= 0 && avail <= floor_mib)
+			break;
+		chunks[n] = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (chunks[n] == MAP_FAILED)
+			break;
+		memset(chunks[n], 0x5a, MIB);
+		n++;
+	}
+	for (i = 0; i < hold_ms / 100; i++) {
+		struct timespec ts = { 0, 100 * 1000000L };
+		long j;
+
+		for (j = i % 8; j < n; j += 8)
+			chunks[j][(i * 4096) % MIB] ^= 1;
+		avail = mem_available_mib();
+		if (avail >= 0 && avail < min_avail)
+			min_avail = avail;
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < n; i++)
+		munmap(chunks[i], MIB);
+	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB\n", n, min_avail);
+	return 0;
+}
