@@ -248,44 +248,49 @@ boot_reason() {
 	printf '%s' "${l:-(empty console log)}" | cut -c 1-300
 }
 
-# run_kernel KVER: the whole pipeline for one kernel.
-run_kernel() {
-	local kver=$1 name=${log_name:-$1} vmlinuz ko root log res accel
+# selected_in DIR: does a test that the guest will run from /tm/DIR
+# match the globs?  Saves booting for nothing.
+selected_in() {
+	local d f files=()
+	if [ "$1" = selftest ]; then
+		files=("$TM_TOP/tests/selftest/selftest.sh")
+	else
+		files=("$TM_TOP/tests/$1"/*.sh)
+	fi
+	for d in "${overlays[@]}"; do
+		files+=("$d/tm/$1"/*.sh)
+	done
+	for f in "${files[@]}"; do
+		[ -f "$f" ] && suite_selected "$f" && return 0
+	done
+	return 1
+}
+
+# suite_selected FILE: does one of FILE's test_* functions match?
+suite_selected() {
+	local t suite
+	suite=$(basename "$1" .sh)
+	while read -r t; do
+		tm_glob_match "$suite/$t" "$globs" && return 0
+	done < <(sed -n 's/^\(test_[A-Za-z0-9_]*\)[[:space:]]*().*$/\1/p' "$1")
+	return 1
+}
+
+# boot_once KVER NAME DIRS: boot the packed initramfs once, running the
+# suites of the comma-separated /tm/DIRS, logs named NAME; report.
+boot_once() {
+	local kver=$1 name=$2 dirs=$3 log res
 	local t0 t_boot="" qpid deadline hard seen=0 done=0 hung=0 planned=-1
 	local current="" line n tmo bt started
 	log=$TM_BUILD/logs/$name.log
 	res=$TM_BUILD/logs/$name.results
+	booted=1
 
-	echo "== $kver: preparing"
-	if [ -n "$custom_image" ]; then
-		vmlinuz=$custom_image
-	elif ! vmlinuz=$(tm_fetch_kernel "$kver"); then
-		result "$kver" FAIL boot "cannot fetch linux-image-$kver-unsigned"
-		return 0
-	fi
-	if [ -n "$own_ko" ]; then
-		ko=$own_ko
-	else
-		if ! tm_build_kmod src "$TM_TOP/src" "$kver"; then
-			result "$kver" FAIL build "taskmonitor does not build: $(first_error "$TM_BUILD/$kver/src.log")"
-			return 0
-		fi
-		ko=$TM_BUILD/$kver/src/taskmonitor.ko
-	fi
-	if [ $selftest = 1 ] &&
-		! tm_build_kmod tmbroken "$TM_TOP/tests/selftest/tmbroken" "$kver"; then
-		result "$kver" FAIL selftest-build "tmbroken does not build: $(first_error "$TM_BUILD/$kver/tmbroken.log")"
-		return 0
-	fi
-	root=$TM_BUILD/$kver/initramfs
-	pack_initramfs "$kver" "$root" "$ko"
-	accel=$(tm_accel "$vmlinuz" "$root.cpio")
-
-	local cmdline="console=ttyS0,115200 panic=-1 log_buf_len=4M tm_mode=$mode tm_tests=$globs tm_timeout=$test_timeout"
+	local cmdline="console=ttyS0,115200 panic=-1 log_buf_len=4M tm_mode=$mode tm_dirs=$dirs tm_tests=$globs tm_timeout=$test_timeout"
 	[ $mode = demo ] && cmdline="$cmdline quiet"
 	cmdline="$cmdline$append"
 	# shellcheck disable=SC2207 # words of a command line
-	local qemu=($(tm_qemu_base) $(tm_accel_args "$accel") -kernel "$vmlinuz" -initrd "$root.cpio")
+	local qemu=($(tm_qemu_base) $(tm_accel_args "$accel") -kernel "$vmlinuz" -initrd "$initrd")
 
 	if [ $mode = shell ]; then
 		echo "== $kver: interactive shell (accel $accel); 'poweroff -f' ends it"
@@ -293,7 +298,7 @@ run_kernel() {
 		return 0
 	fi
 
-	echo "== $kver: booting (accel $accel), serial log $log"
+	echo "== $kver: booting ($dirs, accel $accel), serial log $log"
 	: >"$log"
 	: >"$res"
 	t0=$(now)
@@ -409,11 +414,58 @@ run_kernel() {
 			esac
 		done <"$res"
 	fi
-	if [ "$planned" = 0 ]; then
-		echo "== $kver: no test matches '$globs'"
-	fi
 	echo "== $kver: booted in ${t_boot:-?} s (accel $accel), ran in $elapsed s; serial log $log"
 }
+
+# run_kernel KVER: the whole pipeline for one kernel.
+run_kernel() {
+	local kver=$1 name=${log_name:-$1} ko root
+
+	echo "== $kver: preparing"
+	if [ -n "$custom_image" ]; then
+		vmlinuz=$custom_image
+	elif ! vmlinuz=$(tm_fetch_kernel "$kver"); then
+		result "$kver" FAIL boot "cannot fetch linux-image-$kver-unsigned"
+		return 0
+	fi
+	if [ -n "$own_ko" ]; then
+		ko=$own_ko
+	else
+		if ! tm_build_kmod src "$TM_TOP/src" "$kver"; then
+			result "$kver" FAIL build "taskmonitor does not build: $(first_error "$TM_BUILD/$kver/src.log")"
+			return 0
+		fi
+		ko=$TM_BUILD/$kver/src/taskmonitor.ko
+	fi
+	if [ $selftest = 1 ] &&
+		! tm_build_kmod tmbroken "$TM_TOP/tests/selftest/tmbroken" "$kver"; then
+		result "$kver" FAIL selftest-build "tmbroken does not build: $(first_error "$TM_BUILD/$kver/tmbroken.log")"
+		return 0
+	fi
+	root=$TM_BUILD/$kver/initramfs
+	pack_initramfs "$kver" "$root" "$ko"
+	accel=$(tm_accel "$vmlinuz" "$root.cpio")
+	initrd=$root.cpio
+
+	if [ $mode != run ]; then
+		boot_once "$kver" "$name" suites
+		return 0
+	fi
+	# The suites and the harness self-test boot separately: a suite may
+	# leave the kernel in a state (lockdown, memory pressure, taint) that
+	# the self-test must not inherit, and the self-test's NULL dereference
+	# leaves a module stuck half-loaded.
+	if selected_in suites; then
+		boot_once "$kver" "$name" suites
+	fi
+	if [ $selftest = 1 ] && selected_in selftest; then
+		boot_once "$kver" "$name-selftest" selftest
+	fi
+	if [ "$booted" = 0 ]; then
+		echo "== $kver: no test matches '$globs'"
+	fi
+}
+
 
 for k in "${kernels[@]}"; do
 	if [ -n "$custom_image" ]; then
@@ -427,6 +479,7 @@ for k in "${kernels[@]}"; do
 		tm_msg "waiting for another run using $kver"
 		flock "$lockfd"
 	fi
+	booted=0
 	run_kernel "$kver"
 	exec {lockfd}>&-
 done

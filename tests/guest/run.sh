@@ -123,7 +123,7 @@ while read -r f suite t; do
 	name=$suite/$t
 	tmo=$(timeout_of "$f" "$t")
 	case $tmo in '' | *[!0-9]*) tmo=$deftimeout ;; esac
-	work=${TMPDIR:-/tmp}/tm-test.$i
+	work=${TMPDIR:-/tmp}/tm-test.$$.$i
 	rm -rf "$work"
 	mkdir -p "$work"
 	chmod 0777 "$work"
