@@ -14,6 +14,17 @@ TM_SYSFS=/sys/module/taskmonitor
 PATH=$TM_BIN:/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 
+# busybox's shell runs its own applets before looking at PATH, so a bare
+# "modprobe" would be busybox's, which reads modprobe.d differently.
+# These make the module tools kmod's real ones in every shell that
+# sources this file; elsewhere call /sbin/modprobe and friends by path.
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+modprobe() { /sbin/modprobe "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+modinfo() { /sbin/modinfo "$@"; }
+depmod() { /sbin/depmod "$@"; }
+
 # Kernel log lines that fail a test.  One fixed string per line, matched
 # case-sensitively anywhere in a line.  A suite may add its own with
 # TM_BAD_EXTRA (same format).

@@ -22,7 +22,12 @@ test_load_unload_repeatedly() {
 	done
 }
 
+# kmod's modprobe finds the module through depmod's modules.dep, as on a
+# real system (the packaging tests rely on it).
 test_modprobe_by_name() {
+	modprobe --version | grep -q kmod || fail "modprobe is not kmod's: $(modprobe --version 2>&1)"
+	modinfo -F filename taskmonitor | grep -q '/lib/modules/.*/taskmonitor.ko' ||
+		fail "modinfo does not find taskmonitor: $(modinfo taskmonitor 2>&1)"
 	modprobe taskmonitor || fail "modprobe taskmonitor failed"
 	tm_loaded || fail "modprobe did not load taskmonitor"
 	modprobe -r taskmonitor || fail "modprobe -r taskmonitor failed"
