@@ -2,8 +2,9 @@
 /*
  * The sample line, shared by every read interface.  Reading a long history
  * is dominated by number formatting, so this does not go through the
- * general vsnprintf() machinery: keys are copied as constant strings and
- * numbers are written two digits at a time.
+ * general vsnprintf() machinery: keys are copied as constant strings (an
+ * inline copy of known size) and numbers are written in place, two digits
+ * at a time.
  */
 #include <linux/math64.h>
 #include <linux/string.h>
@@ -11,33 +12,45 @@
 #include "tm_format.h"
 #include "tm_sample.h"
 
-/* Appends the decimal digits of @v at @p; returns the new end. */
+/* How many decimal digits @v has, 1 to 20. */
+static unsigned int tm_u64_len(u64 v)
+{
+	unsigned int len = 1;
+	u64 limit = 10;
+
+	while (len < 20 && v >= limit) {
+		limit *= 10;
+		len++;
+	}
+	return len;
+}
+
+/*
+ * Appends the decimal digits of @v at @p, written in place from the last
+ * one backwards; returns the new end.
+ */
 static char *tm_put_u64(char *p, u64 v)
 {
-	char tmp[20];
-	char *t = tmp + sizeof(tmp);
-	size_t len;
+	char *end = p + tm_u64_len(v);
 
+	p = end;
 	while (v >= 100) {
 		u32 pair = do_div(v, 100);
 
-		t -= 2;
-		t[0] = '0' + pair / 10;
-		t[1] = '0' + pair % 10;
+		p -= 2;
+		p[0] = '0' + pair / 10;
+		p[1] = '0' + pair % 10;
 	}
 	if (v >= 10) {
-		t -= 2;
-		t[0] = '0' + (u32)v / 10;
-		t[1] = '0' + (u32)v % 10;
+		p[-2] = '0' + (u32)v / 10;
+		p[-1] = '0' + (u32)v % 10;
 	} else {
-		*--t = '0' + v;
+		p[-1] = '0' + v;
 	}
-	len = tmp + sizeof(tmp) - t;
-	memcpy(p, t, len);
-	return p + len;
+	return end;
 }
 
-static char *tm_put_str(char *p, const char *s, size_t len)
+static inline char *tm_put_str(char *p, const char *s, size_t len)
 {
 	memcpy(p, s, len);
 	return p + len;
