@@ -4,7 +4,8 @@
 # run into the benchmark table (stdout) and the data files gnuplot draws
 # (in the directory given as -v dat=DIR: cost.dat, gaps-<ms>.dat).
 #
-#   awk -f bench/report.awk -v kernel=K -v accel=A -v date=D -v dat=DIR RAW
+#   awk -f bench/report.awk -v kernel=K -v accel=A -v date=D -v commit=C \
+#       -v dat=DIR RAW
 #
 # Medians over the repeats, with [min-max] to show the noise; ratios are
 # taken repeat by repeat (the measurements of one repeat ran back to back),
@@ -130,7 +131,7 @@ function median(list,    p) {
 END {
 	sort_n(ns, nn)
 	sort_n(sizes, nsz)
-	printf "taskmonitor bench: kernel %s, accelerator %s, %s\n", kernel, accel, date
+	printf "taskmonitor bench: kernel %s, accelerator %s, %s, commit %s\n", kernel, accel, date, commit
 	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n\n",
 		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
 
@@ -249,29 +250,41 @@ END {
 
 	if (niv) {
 		print "4. Timeliness: gaps between consecutive ts of a task"
-		printf "| %8s | %5s | %8s | %-18s | %9s | %9s | %9s | %5s | %-34s |\n", "interval", "tasks",
-			"gaps", "mean (vs interval)", "p50", "p99", "max", "late", "mean per sixth of the run (drift)"
-		printf "|---------:|------:|---------:|--------------------|----------:|----------:|----------:|------:|------------------------------------|\n"
+		printf "| %8s | %5s | %8s | %-19s | %9s | %9s | %9s | %6s | %-34s | %-19s | %-30s |\n", "interval", "tasks",
+			"gaps", "mean (vs interval)", "p50", "p99", "max", "late", "mean per sixth of the run",
+			"on-time mean", "phase per sixth (drift)"
+		printf "|---------:|------:|---------:|---------------------|----------:|----------:|----------:|-------:|------------------------------------|---------------------|--------------------------------|\n"
 		for (i = 1; i <= niv; i++) {
 			iv = ivs[i]
 			ivn = iv * 1e6
 			segs = ""
 			smin = ""
 			smax = ""
+			pmin = ""
+			pmax = ""
 			for (j = 1; j <= 6; j++) {
 				v = G[iv, "seg" j]
-				if (v == "" || v == 0)
-					continue
-				if (smin == "" || v < smin)
-					smin = v
-				if (smax == "" || v > smax)
-					smax = v
+				if (v != "" && v != 0) {
+					if (smin == "" || v < smin)
+						smin = v
+					if (smax == "" || v > smax)
+						smax = v
+				}
+				v = G[iv, "ph" j]
+				if (v != "") {
+					if (pmin == "" || v < pmin)
+						pmin = v
+					if (pmax == "" || v > pmax)
+						pmax = v
+				}
 			}
-			printf "| %8s | %5d | %8d | %-18s | %9s | %9s | %9s | %5d | %-34s |\n", iv " ms",
+			printf "| %8s | %5d | %8d | %-19s | %9s | %9s | %9s | %6d | %-34s | %-19s | %-30s |\n", iv " ms",
 				G[iv, "tasks"], G[iv, "gaps"],
 				sprintf("%s (%+.2f%%)", fmt_ns(G[iv, "mean"]), (G[iv, "mean"] - ivn) * 100 / ivn),
 				fmt_ns(G[iv, "p50"]), fmt_ns(G[iv, "p99"]), fmt_ns(G[iv, "max"]), G[iv, "late"],
-				sprintf("%s..%s (spread %.2f%%)", fmt_ns(smin), fmt_ns(smax), (smax - smin) * 100 / ivn)
+				sprintf("%s..%s (spread %.2f%%)", fmt_ns(smin), fmt_ns(smax), (smax - smin) * 100 / ivn),
+				(G[iv, "ontime"] == "" ? "-" : sprintf("%s (%+.3f%%)", fmt_ns(G[iv, "ontime"]), (G[iv, "ontime"] - ivn) * 100 / ivn)),
+				(pmin == "" ? "-" : sprintf("%+.1f..%+.1f us", pmin / 1e3, pmax / 1e3))
 			if (dat != "") {
 				f = dat "/gaps-" iv ".dat"
 				printf "# gap/interval fraction_of_gaps (bins of interval/50; last bin: all >= 3 intervals)\n" >f
@@ -281,7 +294,8 @@ END {
 				close(f)
 			}
 		}
-		print "(late: gaps over 1.5 intervals, i.e. a missed deadline)"
+		print "(late: gaps over 1.5 intervals, i.e. a missed deadline; on-time mean: mean of the other gaps;"
+		print " phase: median offset of the on-time samples from their task's grid of deadlines, per sixth)"
 		print ""
 	}
 

@@ -97,6 +97,9 @@ else
 	mem=${BENCH_MEM:-2048}
 fi
 
+# The source the module was built from (a dirty tree says so).
+commit=$(git -C "$TM_TOP" describe --always --dirty 2>/dev/null || echo unknown)
+
 status=0
 tables=()
 for k in "${kernels[@]}"; do
@@ -118,7 +121,7 @@ for k in "${kernels[@]}"; do
 	dat=$out/data-$series
 	mkdir -p "$dat"
 	awk -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
-		-v date="$when" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
+		-v date="$when" -v commit="$commit" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
 	cat "$out/table-$kver.txt"
 	gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
 		"$BENCH/plots.gp" || { tm_msg "gnuplot failed"; status=1; }
@@ -154,11 +157,13 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
-# The README shows the tables of the latest full run, between markers.
+# The README shows the latest table of each kernel (bench/results/),
+# between markers; runs for different kernels may end at the same time.
 if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
+	tm_lock "$TM_BUILD/.lock-bench-readme"
 	block=$out/readme-block.md
 	{
-		for t in "${tables[@]}"; do
+		for t in $(find "$BENCH/results" -name 'table-*.txt' | sort -V); do
 			echo '```'
 			cat "$t"
 			echo '```'

@@ -6,6 +6,12 @@
  *   tasks= gaps= interval= mean= p50= p99= max= min= span=
  *   seg1..seg6= (mean gap in each sixth of the time span: drift shows as
  *   a trend) late= (gaps longer than 1.5 intervals: missed deadlines)
+ *   ontime= (mean of the gaps of at most 1.5 intervals: no deadline missed)
+ *   ph1..ph6= (median phase, in each sixth, of the on-time samples against
+ *   the grid of deadlines of their task, each sample's ts minus its task's
+ *   first, modulo the interval, in -interval/2..interval/2: a sampler that
+ *   keeps to absolute deadlines keeps its phase, one that sleeps an
+ *   interval after each sweep drifts by the sweep's duration every time)
  * All times in ns; percentiles have 1 us resolution.  With -H, write a
  * histogram (bins of interval/50 up to 3 intervals, then one bin for the
  * rest) as "gap_us count" lines to HISTFILE.
@@ -40,7 +46,9 @@ int main(int argc, char **argv)
 {
 	uint64_t interval = 0, n = 0, tasks = 0, late = 0, i, acc, k;
 	uint64_t segn[NSEG] = { 0 }, p50 = 0, p99 = 0;
-	double sum = 0, segsum[NSEG] = { 0 };
+	double sum = 0, segsum[NSEG] = { 0 }, onsum = 0;
+	uint64_t onn = 0, phn[NSEG] = { 0 }, *phh, phbins;
+	int64_t ts0 = 0, *gt0 = NULL;
 	int64_t prev_pid = -1, pid, ts, prev_ts = 0, first = -1, last = -1;
 	uint64_t gap, min = UINT64_MAX, max = 0;
 	const char *histfile = NULL;
@@ -91,6 +99,7 @@ int main(int argc, char **argv)
 			tasks++;
 			prev_pid = pid;
 			prev_ts = ts;
+			ts0 = ts;
 			continue;
 		}
 		gap = ts - prev_ts;
@@ -99,11 +108,13 @@ int main(int argc, char **argv)
 			cap = cap ? cap * 2 : 65536;
 			gaps = realloc(gaps, cap * sizeof(*gaps));
 			gts = realloc(gts, cap * sizeof(*gts));
-			if (!gaps || !gts)
+			gt0 = realloc(gt0, cap * sizeof(*gt0));
+			if (!gaps || !gts || !gt0)
 				return 1;
 		}
 		gaps[n] = gap;
 		gts[n] = ts;
+		gt0[n] = ts0;
 		n++;
 		sum += gap;
 		if (gap < min)
@@ -121,10 +132,26 @@ int main(int argc, char **argv)
 		printf("tasks=%llu gaps=0\n", (unsigned long long)tasks);
 		return 1;
 	}
+	/* Phase histograms, 1 us bins over -interval/2..interval/2. */
+	phbins = interval / 1000 + 1;
+	phh = calloc(NSEG * phbins, sizeof(*phh));
+	if (!phh)
+		return 1;
 	for (i = 0; i < n; i++) {
+		int64_t ph;
+
 		k = (uint64_t)(gts[i] - first) * NSEG / (uint64_t)(last - first + 1);
 		segsum[k] += gaps[i];
 		segn[k]++;
+		if (gaps[i] * 2 > interval * 3)
+			continue;
+		onsum += gaps[i];
+		onn++;
+		ph = (gts[i] - gt0[i]) % (int64_t)interval;
+		if (ph > (int64_t)interval / 2)
+			ph -= interval;
+		phh[k * phbins + (ph + (int64_t)interval / 2) / 1000]++;
+		phn[k]++;
 	}
 	for (i = 0, acc = 0; i < nbins; i++) {
 		acc += hist[i];
@@ -148,6 +175,19 @@ int main(int argc, char **argv)
 	for (i = 0; i < NSEG; i++)
 		printf(" seg%llu=%.0f", (unsigned long long)i + 1,
 		       segn[i] ? segsum[i] / segn[i] : 0.0);
+	printf(" ontime=%.0f", onn ? onsum / onn : 0.0);
+	for (i = 0; i < NSEG; i++) {
+		int64_t med = 0;
+
+		for (k = 0, acc = 0; k < phbins && phn[i]; k++) {
+			acc += phh[i * phbins + k];
+			if (acc * 2 >= phn[i]) {
+				med = (int64_t)k * 1000 + 500 - (int64_t)interval / 2;
+				break;
+			}
+		}
+		printf(" ph%llu=%lld", (unsigned long long)i + 1, (long long)med);
+	}
 	printf("\n");
 
 	if (histfile) {
