@@ -98,6 +98,11 @@ oneline() {
 	printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c 1-400
 }
 
+# tm_timeout_scale=N on the kernel command line multiplies every test's
+# timeout (slow kernels: make check-debug boots KASAN and lockdep).
+scale=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^tm_timeout_scale=\([1-9][0-9]*\)$/\1/p' | tail -n 1)
+scale=${scale:-1}
+
 plan=${TMPDIR:-/tmp}/tm-plan.$$
 : >"$plan"
 for f in "$@"; do
@@ -123,6 +128,7 @@ while read -r f suite t; do
 	name=$suite/$t
 	tmo=$(timeout_of "$f" "$t")
 	case $tmo in '' | *[!0-9]*) tmo=$deftimeout ;; esac
+	tmo=$((tmo * scale))
 	work=${TMPDIR:-/tmp}/tm-test.$$.$i
 	rm -rf "$work"
 	mkdir -p "$work"
