@@ -113,11 +113,20 @@ static void tm_seq_stop(struct seq_file *m, void *v)
 	/* The iterator keeps its references until the next read. */
 }
 
+/*
+ * Formats the line straight into the seq_file buffer when the longest
+ * line fits there, which is the usual case, saving a copy of every line.
+ */
 static int tm_seq_show(struct seq_file *m, void *v)
 {
 	struct tm_iter *it = m->private;
 	char line[TM_LINE_MAX];
+	char *buf;
 
+	if (seq_get_buf(m, &buf) >= TM_LINE_MAX) {
+		seq_commit(m, tm_format_sample(buf, it->nr, v));
+		return 0;
+	}
 	seq_write(m, line, tm_format_sample(line, it->nr, v));
 	return 0;
 }
