@@ -21,8 +21,16 @@
 
 static struct task_struct *tm_sampler_thread;
 static DEFINE_SPINLOCK(tm_sampler_thread_lock);
-static bool tm_paused;
 static bool tm_kicked;
+
+/*
+ * Held across a sweep and by the pause switch, so that once "stop" has
+ * been written no sample is added any more, not even by a sweep that was
+ * already under way.  Nothing else takes it: readers, writers and the
+ * shrinker never wait for a sweep.
+ */
+static DEFINE_MUTEX(tm_sweep_lock);
+static bool tm_paused; /* under tm_sweep_lock */
 
 /* Snapshot of the task list, reused from sweep to sweep. */
 static struct tm_task **tm_sweep_tasks;
@@ -33,11 +41,14 @@ static void tm_sweep(void)
 	unsigned int cap = tm_max_samples();
 	int i, n;
 
-	n = tm_history_snapshot(&tm_sweep_tasks, &tm_sweep_size);
+	mutex_lock(&tm_sweep_lock);
+	n = tm_paused ? 0 :
+			tm_history_snapshot(&tm_sweep_tasks, &tm_sweep_size);
 	for (i = 0; i < n; i++) {
 		tm_task_sample(tm_sweep_tasks[i], cap);
 		tm_task_put(tm_sweep_tasks[i]);
 	}
+	mutex_unlock(&tm_sweep_lock);
 }
 
 u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
@@ -80,8 +91,7 @@ static int tm_sampler_fn(void *unused)
 			deadline = now + interval;
 		}
 		if (now >= deadline) {
-			if (!READ_ONCE(tm_paused))
-				tm_sweep();
+			tm_sweep();
 			deadline = tm_next_deadline(deadline, interval,
 						    ktime_get_ns());
 		}
@@ -134,9 +144,12 @@ void tm_sampler_kick(void)
 
 void tm_sampler_set_paused(bool paused)
 {
-	bool was_paused = READ_ONCE(tm_paused);
+	bool was_paused;
 
-	WRITE_ONCE(tm_paused, paused);
+	mutex_lock(&tm_sweep_lock);
+	was_paused = tm_paused;
+	tm_paused = paused;
+	mutex_unlock(&tm_sweep_lock);
 	/* On resume, start a fresh period rather than sampling at once. */
 	if (was_paused && !paused)
 		tm_sampler_kick();
