@@ -390,14 +390,37 @@ static size_t gen_param(struct rng *r, char *b, unsigned long long hi)
 
 /* ---- doing it ---- */
 
-/* One write of @len bytes of @b to @fd, the way @how says; returns errno or 0. */
+/* Sorted cut points splitting @len bytes into @k pieces (empty ones too). */
+static void gen_cuts(struct rng *r, size_t len, size_t *cut, int k)
+{
+	int i, j;
+
+	for (i = 0; i < k - 1; i++)
+		cut[i] = below(r, len + 1);
+	cut[k - 1] = len;
+	for (i = 0; i < k; i++)
+		for (j = i + 1; j < k; j++)
+			if (cut[j] < cut[i]) {
+				size_t t = cut[i];
+
+				cut[i] = cut[j];
+				cut[j] = t;
+			}
+}
+
+/*
+ * One write of @len bytes of @b to @fd, the way @how says (0 write, 1
+ * pwrite, 2 lseek then write, 3 writev of @k pieces ending at @cut[]);
+ * returns errno or 0.
+ */
 static int do_write(int fd, struct rng *r, const char *b, size_t len,
-		    int how, ssize_t *done)
+		    int how, const size_t *cut, int k, ssize_t *done)
 {
 	struct iovec iov[4];
+	size_t pos = 0;
 	ssize_t n;
 	off_t off;
-	int k, i;
+	int i;
 
 	switch (how) {
 	case 1:
@@ -410,25 +433,7 @@ static int do_write(int fd, struct rng *r, const char *b, size_t len,
 			report("lseek(%lld): %s", (long long)off, ename(errno));
 		n = write(fd, b, len);
 		break;
-	case 3: {
-		size_t cut[4] = { 0 }, pos = 0;
-
-		k = 2 + below(r, 3);
-		for (i = 0; i < k - 1; i++)
-			cut[i] = below(r, len + 1);
-		cut[k - 1] = len;
-		/* Sorted cut points: pieces of any size, empty ones too. */
-		for (i = 0; i < k; i++) {
-			int j;
-
-			for (j = i + 1; j < k; j++)
-				if (cut[j] < cut[i]) {
-					size_t t = cut[i];
-
-					cut[i] = cut[j];
-					cut[j] = t;
-				}
-		}
+	case 3:
 		for (i = 0; i < k; i++) {
 			iov[i].iov_base = (char *)b + pos;
 			iov[i].iov_len = cut[i] - pos;
@@ -436,7 +441,6 @@ static int do_write(int fd, struct rng *r, const char *b, size_t len,
 		}
 		n = writev(fd, iov, k);
 		break;
-	}
 	default:
 		n = write(fd, b, len);
 	}
@@ -444,26 +448,111 @@ static int do_write(int fd, struct rng *r, const char *b, size_t len,
 	return n < 0 ? errno : 0;
 }
 
-static int is_one_of(int e, const int *set)
+/* Outcomes of one command, as a bit mask. */
+enum { ANS_OK, ANS_EINVAL, ANS_ESRCH, ANS_EEXIST, ANS_ENOENT, ANS_ENOMEM, ANS_OTHER };
+#define RB(x) (1u << (x))
+
+static int r_of(int e)
 {
-	for (; *set >= 0; set++)
-		if (*set == e)
-			return 1;
-	return 0;
+	switch (e) {
+	case 0: return ANS_OK;
+	case EINVAL: return ANS_EINVAL;
+	case ESRCH: return ANS_ESRCH;
+	case EEXIST: return ANS_EEXIST;
+	case ENOENT: return ANS_ENOENT;
+	case ENOMEM: return ANS_ENOMEM;
+	default: return ANS_OTHER;
+	}
+}
+
+static const char *allowed_names(unsigned int m)
+{
+	static __thread char out[64];
+	static const char *const names[] = { "OK", "EINVAL", "ESRCH", "EEXIST",
+					     "ENOENT", "ENOMEM" };
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < ANS_OTHER; i++)
+		if (m & RB(i))
+			o += snprintf(out + o, sizeof(out) - o, "%s%s", o ? "|" : "", names[i]);
+	return out;
+}
+
+/*
+ * What one ->write() of @b[0..@len) may answer now (docs/interface.md).
+ * @exact: the single-writer phase, where the listed state is known.
+ */
+static unsigned int cmd_allowed(const char *b, size_t len, int exact)
+{
+	int remove, pi, oi;
+	long nr;
+
+	if (len == 0 || len > CMD_MAX || parse_cmd(b, len, &remove, &nr))
+		return RB(ANS_EINVAL);
+	if (!exact)
+		return remove ? RB(ANS_OK) | RB(ANS_ENOENT) :
+				RB(ANS_OK) | RB(ANS_ESRCH) | RB(ANS_EEXIST) | RB(ANS_ENOMEM);
+	pi = pool_index(nr);
+	oi = other_index(nr);
+	if (pi >= 0)
+		return remove ? RB(pool_listed[pi] ? ANS_OK : ANS_ENOENT) :
+				RB(pool_listed[pi] ? ANS_EEXIST : ANS_OK) | RB(ANS_ENOMEM);
+	if (nr >= pid_max)
+		return RB(remove ? ANS_ENOENT : ANS_ESRCH);
+	if (remove)
+		return RB(oi >= 0 ? ANS_OK : ANS_ENOENT);
+	/* Some other PID: a process, a thread, an exited one, nothing. */
+	return RB(ANS_OK) | RB(ANS_ESRCH) | RB(ANS_ENOMEM) | (oi >= 0 ? RB(ANS_EEXIST) : 0);
+}
+
+/* The state change of a command that succeeded. */
+static void cmd_apply(const char *b, size_t len, const char *file)
+{
+	int remove, pi, oi;
+	long nr;
+
+	if (parse_cmd(b, len, &remove, &nr))
+		return;
+	pi = pool_index(nr);
+	oi = other_index(nr);
+	if (pi >= 0) {
+		pool_listed[pi] = !remove;
+	} else if (remove) {
+		if (oi >= 0)
+			others[oi] = others[--nothers];
+	} else if (oi < 0 && nothers < OTHERS) {
+		others[nothers++] = nr;
+	} else if (oi < 0) {
+		/* Too many to track: take it back at once. */
+		char tmp[24];
+		int n = snprintf(tmp, sizeof(tmp), "-%ld", nr);
+		int fd = open(file, O_WRONLY);
+
+		if (fd >= 0) {
+			if (write(fd, tmp, n) != n)
+				report("cannot remove %ld again: %s", nr, ename(errno));
+			close(fd);
+		}
+	}
 }
 
 /*
  * One command write.  @exact: the single-writer phase, where the pool's
- * state is known.
+ * state is known.  The files implement write() only, so the VFS turns a
+ * writev() into one write() per piece (skipping empty pieces after the
+ * first), stopping at the first that fails, and refuses pwrite() (ESPIPE,
+ * seq_file files are not pwritable).
  */
 static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 {
 	const char *file = cmdfiles[below(r, ncmdfiles)];
-	int how = below(r, 9), remove = 0, e, want = -1, fd;
+	int how = below(r, 9), e, fd, k = 0, i;
 	const char *b = buf;
-	size_t len;
+	size_t len, cut[4], pos, sum;
+	unsigned int allowed;
 	ssize_t done;
-	long nr = 0;
 	int bad_ptr = 0;
 
 	len = gen_cmd(r, buf);
@@ -482,6 +571,10 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 	} else if (how >= 7) {
 		how = 0;
 	}
+	if (how == 3) {
+		k = 2 + below(r, 3);
+		gen_cuts(r, len, cut, k);
+	}
 
 	fd = open(file, O_WRONLY);
 	if (fd < 0 && errno == ENOMEM) {
@@ -493,96 +586,85 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 		report("open %s for writing: %s", file, ename(errno));
 		return;
 	}
-	e = do_write(fd, r, b, len, how, &done);
+	e = do_write(fd, r, b, len, how, cut, k, &done);
 	close(fd);
 	atomic_fetch_add(&nwrites, 1);
 	atomic_fetch_add(e ? &nerr : &nok, 1);
 	if (e == ENOMEM)
 		atomic_fetch_add(&nenomem, 1);
 
-	if (len == 0 || len > CMD_MAX) {
-		want = EINVAL;
-	} else if (bad_ptr) {
-		want = EFAULT;
-	} else if (parse_cmd(b, len, &remove, &nr)) {
-		want = EINVAL;
+	if (how == 1) {
+		if (e != ESPIPE)
+			report("iter %ld: %s: pwrite(\"%s\", %zu): got %s, want ESPIPE",
+			       iter, file, show(buf, len), len, ename(e));
+		return;
 	}
-	if (want >= 0) {
-		if (e != want)
+	if (bad_ptr && len >= 1 && len <= CMD_MAX) {
+		if (e != EFAULT)
+			report("iter %ld: %s: write of %zu bytes from a bad buffer: got %s, want EFAULT",
+			       iter, file, len, ename(e));
+		return;
+	}
+	if (how != 3) {
+		allowed = cmd_allowed(b, len, exact);
+		if (!(allowed & RB(r_of(e))))
 			report("iter %ld: %s: write(\"%s\", %zu) how %d: got %s, want %s",
-			       iter, file, show(buf, len), len, how, ename(e), ename(want));
-		return;
-	}
-	if (!e && done != (ssize_t)len)
-		report("iter %ld: %s: write(\"%s\") wrote %zd of %zu bytes",
-		       iter, file, show(b, len), done, len);
-
-	/* A well-formed command: what may it answer? */
-	if (e == ENOMEM)
-		return;		/* always allowed: allocation failure */
-	if (!exact) {
-		static const int add_ok[] = { 0, ESRCH, EEXIST, -1 };
-		static const int rm_ok[] = { 0, ENOENT, -1 };
-
-		if (!is_one_of(e, remove ? rm_ok : add_ok))
-			report("iter %ld: %s: \"%s\": got %s, not a documented answer",
-			       iter, file, show(b, len), ename(e));
+			       iter, file, show(b, len), len, how, ename(e),
+			       allowed_names(allowed));
+		else if (!e && done != (ssize_t)len)
+			report("iter %ld: %s: write(\"%s\") wrote %zd of %zu bytes",
+			       iter, file, show(b, len), done, len);
+		else if (!e)
+			cmd_apply(b, len, file);
 		return;
 	}
 
-	int pi = pool_index(nr), oi = other_index(nr);
+	/* writev: nothing at all is a successful no-op. */
+	if (len == 0) {
+		if (e || done != 0)
+			report("iter %ld: %s: empty writev: got %s (%zd)", iter, file,
+			       ename(e), done);
+		return;
+	}
+	/* An empty first piece is passed on, and refused. */
+	if (cut[0] == 0) {
+		if (e != EINVAL)
+			report("iter %ld: %s: writev with an empty first piece: got %s, want EINVAL",
+			       iter, file, ename(e));
+		return;
+	}
+	for (i = 0, pos = 0, sum = 0; i < k; pos = cut[i], i++) {
+		size_t n = cut[i] - pos;
 
-	if (pi >= 0) {
-		want = remove ? (pool_listed[pi] ? 0 : ENOENT) :
-				(pool_listed[pi] ? EEXIST : 0);
-		if (e != want)
-			report("iter %ld: %s: \"%s\" (pool process, %s): got %s, want %s",
-			       iter, file, show(b, len),
-			       pool_listed[pi] ? "monitored" : "not monitored",
-			       ename(e), ename(want));
-		if (!e)
-			pool_listed[pi] = !remove;
-		return;
-	}
-	if (nr >= pid_max) {
-		want = remove ? ENOENT : ESRCH;
-		if (e != want)
-			report("iter %ld: %s: \"%s\" (beyond pid_max %ld): got %s, want %s",
-			       iter, file, show(b, len), pid_max, ename(e), ename(want));
-		return;
-	}
-	if (remove) {
-		want = oi >= 0 ? 0 : ENOENT;
-		if (e != want)
-			report("iter %ld: %s: \"%s\" (%s): got %s, want %s",
-			       iter, file, show(b, len),
-			       oi >= 0 ? "added before" : "never added",
-			       ename(e), ename(want));
-		if (!e && oi >= 0)
-			others[oi] = others[--nothers];
-		return;
-	}
-	/* Adding some other existing or not existing PID. */
-	if (e != 0 && e != ESRCH && (oi < 0 || e != EEXIST))
-		report("iter %ld: %s: \"%s\" (%s): got %s",
-		       iter, file, show(b, len),
-		       oi >= 0 ? "added before" : "not added", ename(e));
-	if (!e && oi < 0) {
-		if (nothers < OTHERS) {
-			others[nothers++] = nr;
-		} else {
-			/* Too many to track: take it back at once. */
-			char tmp[24];
-			int n = snprintf(tmp, sizeof(tmp), "-%ld", nr);
-
-			fd = open(file, O_WRONLY);
-			if (fd >= 0) {
-				if (write(fd, tmp, n) != n)
-					report("cannot remove %ld again: %s", nr, ename(errno));
-				close(fd);
-			}
+		if (!n)
+			continue;
+		allowed = cmd_allowed(b + pos, n, exact);
+		if (e) {
+			/* The first piece failed: its answer is the call's. */
+			if (!(allowed & RB(r_of(e))) || e == 0)
+				report("iter %ld: %s: writev piece \"%s\": got %s, want %s",
+				       iter, file, show(b + pos, n), ename(e),
+				       allowed_names(allowed));
+			return;
 		}
+		if (sum < (size_t)done) {
+			if (!(allowed & RB(ANS_OK)))
+				report("iter %ld: %s: writev piece \"%s\" was taken, want %s",
+				       iter, file, show(b + pos, n), allowed_names(allowed));
+			else
+				cmd_apply(b + pos, n, file);
+			sum += n;
+			continue;
+		}
+		/* The write stopped here: this piece failed. */
+		if (!(allowed & ~RB(ANS_OK)))
+			report("iter %ld: %s: writev stopped at piece \"%s\", which must succeed",
+			       iter, file, show(b + pos, n));
+		break;
 	}
+	if (!e && sum != (size_t)done)
+		report("iter %ld: %s: writev of \"%s\" wrote %zd bytes, not a whole number of pieces",
+		       iter, file, show(b, len), done);
 }
 
 static int read_param(const char *name, unsigned long long *v)
@@ -619,9 +701,9 @@ static void fuzz_param(struct rng *r, char *buf, long iter, int exact)
 	int k = below(r, 10) < 8 ? below(r, 2) : 2 + below(r, 2);
 	unsigned long long before = 0, after = 0, v = 0;
 	char path[512];
-	size_t len, eff;
+	size_t len, eff, cut[4];
 	ssize_t done;
-	int fd, e, valid;
+	int fd, e, valid, nk;
 
 	snprintf(path, sizeof(path), "%s/%s", param_dir, params[k].name);
 	len = gen_param(r, buf, params[k].hi);
@@ -645,7 +727,9 @@ static void fuzz_param(struct rng *r, char *buf, long iter, int exact)
 	}
 	if (exact && read_param(params[k].name, &before))
 		report("cannot read %s", path);
-	e = do_write(fd, r, buf, len, below(r, 2) ? 0 : 3, &done);
+	nk = 2 + below(r, 3);
+	gen_cuts(r, len, cut, nk);
+	e = do_write(fd, r, buf, len, below(r, 2) ? 0 : 3, cut, nk, &done);
 	close(fd);
 	atomic_fetch_add(&nwrites, 1);
 	if (read_param(params[k].name, &after)) {
@@ -706,7 +790,7 @@ static void fuzz_sysfs(struct rng *r, char *buf, long iter)
 		report("open %s: %s", sysfs_path, ename(errno));
 		return;
 	}
-	e = do_write(fd, r, buf, len, 0, &done);
+	e = do_write(fd, r, buf, len, 0, NULL, 0, &done);
 	close(fd);
 	atomic_fetch_add(&nwrites, 1);
 	if (len == 0) {
