@@ -6,23 +6,47 @@
  * inline copy of known size) and numbers are written in place, two digits
  * at a time.
  */
+#include <linux/bitops.h>
 #include <linux/math64.h>
 #include <linux/string.h>
 
 #include "tm_format.h"
 #include "tm_sample.h"
 
-/* How many decimal digits @v has, 1 to 20. */
+static const u64 tm_pow10[] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/*
+ * How many decimal digits @v has, 1 to 20: log10(2) is about 1233/4096,
+ * so the bit length gives the count or one less, and one comparison
+ * tells which.  (@v | 1 has as many digits as @v, and is never 0.)
+ */
 static unsigned int tm_u64_len(u64 v)
 {
-	unsigned int len = 1;
-	u64 limit = 10;
+	u64 x = v | 1;
+	unsigned int guess = (fls64(x) * 1233) >> 12;
 
-	while (len < 20 && v >= limit) {
-		limit *= 10;
-		len++;
-	}
-	return len;
+	return guess + (x >= tm_pow10[guess]);
 }
 
 /*
