@@ -278,10 +278,16 @@ void tm_history_exit(void)
 
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
-	struct task_sample *s;
+	tm_task_sample_into(t, cap, NULL);
+}
+
+void tm_task_sample_into(struct tm_task *t, unsigned int cap,
+			 struct task_sample *s)
+{
 	struct tm_cputime ct;
 
-	s = tm_sample_alloc();
+	if (!s)
+		s = tm_sample_alloc();
 	if (!s)
 		return;
 	if (!tm_stats_read(t->pid, s, &ct)) {

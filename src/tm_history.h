@@ -50,6 +50,9 @@ void tm_task_put(struct tm_task *t);
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);
+/* The same with @s, allocated by the caller, or a new one if NULL. */
+void tm_task_sample_into(struct tm_task *t, unsigned int cap,
+			 struct task_sample *s);
 
 /*
  * Fills @arr (of *@size entries, grown with kvmalloc as needed) with a

@@ -17,6 +17,7 @@
 
 #include "tm_history.h"
 #include "tm_params.h"
+#include "tm_sample.h"
 #include "tm_sampler.h"
 
 static struct task_struct *tm_sampler_thread;
@@ -36,16 +37,43 @@ static bool tm_paused; /* under tm_sweep_lock */
 static struct tm_task **tm_sweep_tasks;
 static unsigned int tm_sweep_size;
 
+/* The samples of a sweep, allocated in bulk before it. */
+static struct task_sample **tm_sweep_samples;
+static unsigned int tm_sweep_samples_size;
+
+/* Allocates the samples of a sweep of @n tasks; returns how many. */
+static unsigned int tm_sweep_alloc(unsigned int n)
+{
+	if (n > tm_sweep_samples_size) {
+		unsigned int want = n + n / 2 + 16;
+		size_t size = sizeof(*tm_sweep_samples);
+
+		kvfree(tm_sweep_samples);
+		tm_sweep_samples = kvmalloc_array(want, size, GFP_KERNEL);
+		tm_sweep_samples_size = tm_sweep_samples ? want : 0;
+		if (!tm_sweep_samples)
+			return 0;
+	}
+	return tm_sample_alloc_bulk(tm_sweep_samples, n);
+}
+
 static void tm_sweep(void)
 {
 	unsigned int cap = tm_max_samples();
+	unsigned int got = 0;
 	int i, n;
 
 	mutex_lock(&tm_sweep_lock);
 	n = tm_paused ? 0 :
 			tm_history_snapshot(&tm_sweep_tasks, &tm_sweep_size);
+	if (n > 0)
+		got = tm_sweep_alloc(n);
 	for (i = 0; i < n; i++) {
-		tm_task_sample(tm_sweep_tasks[i], cap);
+		struct task_sample *s = NULL;
+
+		if ((unsigned int)i < got)
+			s = tm_sweep_samples[i];
+		tm_task_sample_into(tm_sweep_tasks[i], cap, s);
 		tm_task_put(tm_sweep_tasks[i]);
 	}
 	mutex_unlock(&tm_sweep_lock);
@@ -126,6 +154,9 @@ void tm_sampler_stop(void)
 	kvfree(tm_sweep_tasks);
 	tm_sweep_tasks = NULL;
 	tm_sweep_size = 0;
+	kvfree(tm_sweep_samples);
+	tm_sweep_samples = NULL;
+	tm_sweep_samples_size = 0;
 }
 
 static void tm_sampler_wake(void)
