@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# fault: allocation failures injected with failslab, on the task_sample
+# cache and on every allocation made from the module's code, while it
+# samples, is written to and read.  No crash, no leak (the unload report
+# must say created == freed, and the final kmemleak scan must be clean);
+# a failure is either reported to the writer as ENOMEM or absorbed by the
+# mempool reserve, and a sample that cannot be had at all is skipped and
+# counted ("S skipped" in the unload report).
+
+# shellcheck disable=SC1091 # guest paths
+. /tm/debug/lib.sh
+
+# shellcheck disable=SC2034 # read by the runner
+TM_TIMEOUT=240
+
+# nsamples PID: how many samples of PID the history holds.
+nsamples() {
+	grep -c "^pid $1 " "$DBG_DEV"
+}
+
+# settled PID: the sample count of PID once it stopped growing for 1 s.
+settled() {
+	_a=$(nsamples "$1")
+	_i=0
+	while [ $_i -lt 30 ]; do
+		sleep 1
+		_b=$(nsamples "$1")
+		[ "$_b" != "$_a" ] || { echo "$_b"; return 0; }
+		_a=$_b
+		_i=$((_i + 1))
+	done
+	echo "$_a"
+	return 1
+}
+
+# With every task_sample allocation failing, sampling lives on the
+# reserve: exactly `reserve` more samples, then none (skipped, counted);
+# samples given back by a removal refill the reserve and sampling goes on
+# with them; adding processes and reading do not need the cache and work.
+test_fault_cache_reserve_absorbs() {
+	trap dbg_failslab_reset EXIT
+	dbg_sleepers 3
+	a=${DBG_PIDS%%,*}
+	rest=${DBG_PIDS#*,}
+	b=${rest%%,*}
+	c=${rest#*,}
+	tm_load target="$a,$b" interval_ms=10 max_samples=0 reserve=16
+	sleep 1
+	echo stop >"$DBG_SYSFS"
+	n0=$(($(nsamples "$a") + $(nsamples "$b")))
+	[ "$n0" -ge 2 ] || fail "no samples before the fault injection"
+	dbg_failslab_cache 100
+	echo start >"$DBG_SYSFS"
+	settled "$a" >/dev/null || fail "sampling never stopped with task_sample failing"
+	n1=$(($(nsamples "$a") + $(nsamples "$b")))
+	grown=$((n1 - n0))
+	[ "$grown" = 16 ] || fail "with every allocation failing, $grown samples were taken; the reserve holds 16"
+	# Writes and reads allocate elsewhere: unaffected.
+	expect_write "$DBG_DEV" "$c" OK
+	[ "$(wc -l <"$DBG_SYSFS")" -gt 0 ] || fail "sysfs empty under failslab"
+	rdcheck -g "$DBG_DBGFS" >/dev/null || fail "debugfs history malformed under failslab"
+	# Freed samples refill the reserve: sampling resumes with them.
+	nb=$(nsamples "$b")
+	expect_write "$DBG_DEV" "-$b" OK
+	settled "$a" >/dev/null || fail "sampling never stopped after the refill"
+	n2=$(($(nsamples "$a") + $(nsamples "$c")))
+	refill=$((n2 - (n1 - nb)))
+	note "reserve 16: $n0 samples before, $n1 after the reserve ran out ($nb of them of $b); after -$b: $(nsamples "$a") of $a, $(nsamples "$c") of $c; failslab: $(cat "$DBG_FAILSLAB/probability")% times $(cat "$DBG_FAILSLAB/times") task_sample $(cat /sys/kernel/slab/task_sample/failslab)"
+	want=$((nb < 16 ? nb : 16))
+	[ "$refill" = "$want" ] ||
+		fail "removing $nb samples should refill the reserve with $want, but $refill samples were taken"
+	dbg_failslab_reset
+	# Back to normal.
+	n3=$(nsamples "$a")
+	sleep 1
+	[ "$(nsamples "$a")" -gt "$n3" ] || fail "sampling did not resume once allocations succeed again"
+	dbg_unload
+	[ "$DBG_SKIPPED" -gt 0 ] || fail "unload report: 0 skipped, but samples could not be taken"
+	note "unload: $DBG_CREATED created, $DBG_FREED freed, $DBG_SKIPPED skipped"
+}
+
+# reserve=0 and every task_sample allocation failing: not one sample can
+# be taken; each one is skipped and counted; the module reads empty,
+# works otherwise and unloads clean.
+test_fault_cache_reserve_zero() {
+	trap dbg_failslab_reset EXIT
+	dbg_sleepers 2
+	tm_load target="$DBG_PIDS" interval_ms=3600000 reserve=0
+	dbg_failslab_cache 100
+	before=$(wc -l <"$DBG_DEV")
+	echo 10 >"$DBG_PARAMS/interval_ms"
+	sleep 3
+	[ "$(wc -l <"$DBG_DEV")" = "$before" ] || fail "samples were taken with no memory and no reserve"
+	cat "$DBG_SYSFS" >/dev/null || fail "sysfs read failed"
+	dbg_failslab_reset
+	dbg_unload
+	# ~300 sweeps of 2 processes; be lenient with TCG's slowness.
+	[ "$DBG_SKIPPED" -ge 20 ] || fail "unload report: only $DBG_SKIPPED skipped in 3 s at 10 ms"
+	note "unload: $DBG_CREATED created, $DBG_FREED freed, $DBG_SKIPPED skipped"
+}
+
+# Every slab allocation with the module on the stack fails: adding a
+# process through an already open file fails with ENOMEM and changes
+# nothing, opening the files and reading sysfs fail with ENOMEM, sampling
+# falls back on the reserve; then everything works again.
+test_fault_module_allocations() {
+	trap dbg_failslab_reset EXIT
+	dbg_sleepers 3
+	a=${DBG_PIDS%%,*}
+	new=${DBG_PIDS##*,}
+	tm_load target="$a" interval_ms=20 reserve=8 max_samples=0
+	sleep 1
+	exec 3>"$DBG_DEV"
+	exec 4>"$DBG_DBGFS"
+	dbg_failslab_module 100
+	r=$(tmfdw 3 "$new")
+	[ "$r" = ENOMEM ] || fail "adding a process with allocations failing: $r, want ENOMEM"
+	r=$(tmfdw 4 "$new")
+	[ "$r" = ENOMEM ] || fail "adding a process through debugfs with allocations failing: $r, want ENOMEM"
+	# Removal allocates nothing.
+	r=$(tmfdw 3 "-$new")
+	[ "$r" = ENOENT ] || fail "removing a process never added: $r, want ENOENT"
+	r=$(tmwrite "$DBG_DEV" "$new" 2>&1)
+	case $r in *ENOMEM*) ;; *) fail "opening $DBG_DEV with allocations failing: '$r', want ENOMEM" ;; esac
+	if cat "$DBG_SYSFS" >/dev/null 2>err.txt; then
+		fail "reading sysfs with allocations failing succeeded"
+	fi
+	settled "$a" >/dev/null || fail "sampling did not stop once the reserve was used"
+	dbg_failslab_reset
+	r=$(tmfdw 3 "-$new" "$new")
+	[ "$r" = "ENOENT OK" ] || fail "after the failures: '-$new $new' gave '$r', want 'ENOENT OK' (the failed add must not have listed it)"
+	exec 3>&- 4>&-
+	n=$(nsamples "$a")
+	sleep 1
+	[ "$(nsamples "$a")" -gt "$n" ] || fail "sampling did not resume"
+	dbg_unload
+	[ "$DBG_SKIPPED" -gt 0 ] || fail "unload report: nothing skipped although the reserve ran out"
+	note "unload: $DBG_CREATED created, $DBG_FREED freed, $DBG_SKIPPED skipped"
+}
+
+# 10 % of the module's allocations fail at random while the fuzzer writes
+# and reads every interface: every answer is still a documented one
+# (ENOMEM included) and nothing leaks.
+test_fault_random_while_fuzzing() {
+	trap dbg_failslab_reset EXIT
+	dbg_sleepers 4
+	tm_load target="$DBG_PIDS" interval_ms=5 reserve=4 max_samples=500
+	dbg_failslab_module 10
+	seed=$(dbg_arg tm_fuzz_seed 1)
+	tmfuzz -s "$seed" -n 1500 -j 2 -S "$DBG_SYSFS" -M "$DBG_PARAMS" \
+		"$DBG_DBGFS" "$DBG_DEV" >fuzz.out 2>fuzz.err
+	rc=$?
+	dbg_failslab_reset
+	note "$(tail -n 1 fuzz.out)"
+	[ $rc = 0 ] || fail "tmfuzz under failslab (seed $seed): $(grep -m 3 MISMATCH fuzz.err | tr '\n' ' ')"
+	dbg_unload
+}
