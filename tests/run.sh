@@ -312,8 +312,12 @@ boot_once() {
 	started=$(date +%s)
 	deadline=$((started + boot_grace))
 	hard=$((started + hard_timeout))
-	while kill -0 "$qpid" 2>/dev/null; do
+	# Read the protocol lines as they come; once QEMU has exited, read
+	# what is left one last time.
+	local alive=1
+	while [ $alive = 1 ]; do
 		sleep 1
+		kill -0 "$qpid" 2>/dev/null || alive=0
 		n=$(wc -l <"$res")
 		while [ "$seen" -lt "$n" ]; do
 			seen=$((seen + 1))
@@ -346,6 +350,7 @@ boot_once() {
 				;;
 			esac
 		done
+		[ $alive = 1 ] || break
 		if [ "$(date +%s)" -ge "$deadline" ] || [ "$(date +%s)" -ge "$hard" ]; then
 			hung=$(($(date +%s) - started))
 			kill "$qpid" 2>/dev/null || true
