@@ -99,9 +99,9 @@ tm_kdir() {
 # selected if it matches a glob (or there is only "!GLOB"s) and matches
 # no "!GLOB".  The guest runner implements the same rule.
 tm_glob_match() {
-	local name=$1 g pos=0 hit=0 globs
-	IFS=', ' read -r -a globs <<<"${2:-*}"
-	for g in "${globs[@]}"; do
+	local name=$1 g pos=0 hit=0 list
+	IFS=', ' read -r -a list <<<"${2:-*}"
+	for g in "${list[@]}"; do
 		if [[ $g == !* ]]; then
 			tm_glob_one "$name" "${g#!}" && return 1
 		else
