@@ -61,7 +61,8 @@ static int ncmdfiles;
 static const char *sysfs_path, *param_dir;
 static long page_size;
 static long pid_max;
-static char *guard_page;	/* a page followed by a PROT_NONE page */
+/* Per thread: a page followed by a PROT_NONE page. */
+static __thread char *guard_page;
 
 static atomic_long mismatches, nwrites, nreads, nok, nerr, nenomem;
 static atomic_int phase2_stop;
@@ -867,6 +868,18 @@ static void fuzz_one(struct rng *r, char *buf, long iter, int exact)
 		fuzz_read(r, buf, iter);
 }
 
+static int map_guard_page(void)
+{
+	guard_page = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (guard_page == MAP_FAILED ||
+	    mprotect(guard_page + page_size, page_size, PROT_NONE)) {
+		perror("tmfuzz: mmap");
+		return -1;
+	}
+	return 0;
+}
+
 struct writer {
 	pthread_t thread;
 	uint64_t seed;
@@ -880,7 +893,7 @@ static void *writer_fn(void *arg)
 	struct rng r;
 	long i;
 
-	if (!buf)
+	if (!buf || map_guard_page())
 		return NULL;
 	rng_seed(&r, w->seed);
 	for (i = 0; i < w->iterations && !atomic_load(&phase2_stop); i++)
@@ -1007,13 +1020,8 @@ int main(int argc, char **argv)
 		pid_max = 32768;
 	if (f)
 		fclose(f);
-	guard_page = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (guard_page == MAP_FAILED ||
-	    mprotect(guard_page + page_size, page_size, PROT_NONE)) {
-		perror("tmfuzz: mmap");
+	if (map_guard_page())
 		return 2;
-	}
 	buf = malloc(BUFSZ);
 	if (!buf)
 		return 2;
