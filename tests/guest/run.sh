@@ -93,6 +93,20 @@ timeout_of() {
 	)
 }
 
+# reap PID: wait for the child PID to end and return its status.  The
+# builtin wait alone was seen to sleep on long after a test had ended
+# (busybox ash can miss the SIGCHLD, then sleeps until some other signal
+# comes), so poll first: the sleeps' own waits reap PID, after which
+# wait only collects the status.
+reap() {
+	_n=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ $_n -lt 40 ]; then sleep 0.05; else sleep 0.2; fi
+		_n=$((_n + 1))
+	done
+	wait "$1"
+}
+
 # oneline TEXT: TEXT squeezed to one line of at most 400 characters.
 oneline() {
 	printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c 1-400
@@ -152,10 +166,10 @@ while read -r f suite t; do
 	setsid sh -c 'sleep "$1"; echo x >"$2"; kill -9 -- "-$3"' watchdog \
 		"$tmo" "$work/.timedout" "$pid" </dev/null >/dev/null 2>&1 &
 	wd=$!
-	wait "$pid"
+	reap "$pid"
 	rc=$?
 	kill -9 -- "-$wd" 2>/dev/null
-	wait "$wd" 2>/dev/null
+	reap "$wd" 2>/dev/null
 	# Whatever the test left running goes with it.
 	kill -9 -- "-$pid" 2>/dev/null
 	elapsed=$(($(date +%s) - start))
