@@ -13,6 +13,7 @@
 # bench/plots.gp).  See bench/README.md.
 #
 #   bench/run.sh [--smoke] [--kernel K]... [--out DIR] [--no-readme]
+#                [--results FILE]
 #
 # --smoke      the tiny version that `make check` runs: N=10, a few
 #              seconds; fails if the machinery breaks, never on timings
@@ -21,6 +22,9 @@
 #              (default build/bench or build/bench-smoke)
 # --no-readme  a full run normally copies its table into bench/README.md
 #              and its PNGs and raw results into bench/; not with this
+# --results FILE  append one "TM-RESULT PASS|FAIL bench-<mode>/<kernel>"
+#              line per kernel to FILE (the check-bench-smoke stage of
+#              make check); the exit status stays 1 on a failure
 #
 # Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke) and
 # everything tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
@@ -33,6 +37,7 @@ BENCH=$TM_TOP/bench
 mode=full
 out=
 readme=1
+results=
 kernels=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--out) out=$(realpath -m "$2"); shift ;;
 	--no-readme) readme=0 ;;
+	--results) results=$(realpath -m "$2"); shift ;;
 	-h | --help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) tm_die "unknown option $1 (see bench/run.sh --help)" ;;
 	esac
@@ -144,9 +150,12 @@ for k in "${kernels[@]}"; do
 		for p in "${problems[@]}"; do
 			tm_msg "bench $kver: $p"
 		done
+		[ -z "$results" ] ||
+			echo "TM-RESULT FAIL $kver/bench-$mode: ${problems[*]}" >>"$results"
 	else
 		tm_msg "bench $kver: complete ($mode)"
 		tables+=("$out/table-$kver.txt")
+		[ -z "$results" ] || echo "TM-RESULT PASS $kver/bench-$mode" >>"$results"
 	fi
 
 	if [ $readme = 1 ] && [ ${#problems[@]} -eq 0 ]; then

@@ -1,27 +1,43 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Benchmark targets of taskmonitor, included by the top-level Makefile:
+# Benchmark targets of taskmonitor (issue 6), included by the top-level
+# Makefile:
 #   make bench         the whole benchmark in the QEMU harness, on
 #                      $(BENCH_KERNELS); prints the tables and refreshes
 #                      bench/README.md, bench/results/ and the PNGs
 #   make bench-smoke   the tiny version (N=10, a few seconds per kernel)
-#                      that `make check` runs so that the bench cannot
-#                      rot: fails if the machinery breaks, never on timing
+#                      that cannot rot: fails if the machinery breaks
+#                      (no sample, no figure), never on a timing; also a
+#                      stage of `make check` (check-bench-smoke)
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
-# Debian packages the bench needs on the host, for `make deps`
-# (bench/run.sh also installs them itself when they are missing).
-BENCH_DEPS := sysstat gnuplot-nox
+# The bench needs sysstat (pidstat) and gnuplot-nox on the host; they are
+# in the top-level DEPS, and bench/run.sh installs them when missing.
 
-BENCH_KERNELS ?= 6.1 6.12
+BENCH_KERNELS ?= $(or $(KERNELS),6.1 6.12)
 BENCH_SMOKE_KERNELS ?= $(BENCH_KERNELS)
 
-.PHONY: bench bench-smoke
+CHECK_STAGES += check-bench-smoke
+
+.PHONY: bench bench-smoke check-bench-smoke
 
 bench:
 	$(BENCH_TOP)/bench/run.sh $(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
 bench-smoke:
 	$(BENCH_TOP)/bench/run.sh --smoke $(foreach k,$(BENCH_SMOKE_KERNELS),--kernel $(k))
+
+check-bench-smoke: check-start
+	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
+	@$(BENCH_TOP)/bench/run.sh --smoke --results $(RESULTS)/bench-smoke.txt \
+		$(foreach k,$(BENCH_SMOKE_KERNELS),--kernel $(k)) || [ $$? = 1 ]
+
+help::
+	@echo "Benchmark (mk/bench.mk, bench/README.md):"
+	@echo "  make bench         module vs pidstat vs a /proc poller, memory per sample, read"
+	@echo "                     throughput, timeliness and reclaim in QEMU; about 20-40 min per"
+	@echo "                     kernel under TCG; updates bench/README.md and its PNGs"
+	@echo "  make bench-smoke   the same machinery at N=10 (part of check); no timing judged"
+	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"
