@@ -12,7 +12,8 @@
  *   first, modulo the interval, in -interval/2..interval/2: a sampler that
  *   keeps to absolute deadlines keeps its phase, one that sleeps an
  *   interval after each sweep drifts by the sweep's duration every time)
- * All times in ns; percentiles have 1 us resolution.  With -H, write a
+ * All times in ns; percentiles have 1 us resolution up to 10 intervals or
+ * 1 s, whichever is longer.  With -H, write a
  * histogram (bins of interval/50 up to 3 intervals, then one bin for the
  * rest) as "gap_us count" lines to HISTFILE.
  */
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	nbins = interval / 1000 * 10 + 1;
+	/* 1 us bins up to 10 intervals or 1 s, whichever is longer. */
+	nbins = (interval * 10 > 1000000000 ? interval * 10 : 1000000000) / 1000 + 1;
 	hist = calloc(nbins, sizeof(*hist));
 	if (!hist)
 		return 1;
