@@ -9,28 +9,16 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/module.h>
-#include <linux/seq_file.h>
 
-#include "tm_cmd.h"
 #include "tm_debugfs.h"
 #include "tm_seq.h"
 
 static struct dentry *tm_debugfs_file;
 
-static const struct file_operations tm_debugfs_fops = {
-	.owner = THIS_MODULE,
-	.open = tm_seq_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.write = tm_cmd_write,
-	.release = tm_seq_release,
-};
-
 void tm_debugfs_init(void)
 {
 	tm_debugfs_file = debugfs_create_file(KBUILD_MODNAME, 0644, NULL, NULL,
-					      &tm_debugfs_fops);
+					      &tm_history_fops);
 	if (IS_ERR(tm_debugfs_file))
 		pr_info("debugfs unavailable (%ld); /dev/%s still works\n",
 			PTR_ERR(tm_debugfs_file), KBUILD_MODNAME);

@@ -14,11 +14,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
+#include "tm_cmd.h"
 #include "tm_format.h"
 #include "tm_history.h"
 #include "tm_sample.h"
@@ -138,10 +140,12 @@ static const struct seq_operations tm_seq_ops = {
 	.show = tm_seq_show,
 };
 
-int tm_seq_open(struct inode *inode, struct file *file)
+static int tm_seq_open(struct inode *inode, struct file *file)
 {
 	struct tm_iter *it;
 
+	/* misc_open() leaves its miscdevice here; seq_open() wants NULL. */
+	file->private_data = NULL;
 	it = __seq_open_private(file, &tm_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
@@ -149,7 +153,7 @@ int tm_seq_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-int tm_seq_release(struct inode *inode, struct file *file)
+static int tm_seq_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct tm_iter *it = m->private;
@@ -158,3 +162,12 @@ int tm_seq_release(struct inode *inode, struct file *file)
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);
 }
+
+const struct file_operations tm_history_fops = {
+	.owner = THIS_MODULE,
+	.open = tm_seq_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = tm_cmd_write,
+	.release = tm_seq_release,
+};

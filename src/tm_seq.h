@@ -2,11 +2,12 @@
 #ifndef TM_SEQ_H
 #define TM_SEQ_H
 
-struct file;
-struct inode;
+#include <linux/fs.h>
 
-/* open/release of a file that streams the whole history (seq_file). */
-int tm_seq_open(struct inode *inode, struct file *file);
-int tm_seq_release(struct inode *inode, struct file *file);
+/*
+ * The debugfs file and /dev/taskmonitor: read streams the whole history
+ * (seq_file), write takes the add/remove commands.
+ */
+extern const struct file_operations tm_history_fops;
 
 #endif /* TM_SEQ_H */
