@@ -3,14 +3,16 @@
  * edgehog: take anonymous memory until the machine is at the edge of
  * OOM, hold it, give it back.
  *
- *   edgehog [-f FLOOR_MIB] [-H HOLD_MS]
+ *   edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r]
  *
  * Allocates and touches 1 MiB at a time while MemAvailable in
- * /proc/meminfo stays above FLOOR_MIB (default 32), then holds the memory
- * for HOLD_MS (default 3000) ms, touching it again now and then, so that
- * reclaim (and every shrinker) keeps running, and frees it.  It sets its
- * own oom_score_adj to 1000: should the OOM killer come after all, it
- * takes the hog.  Prints "edgehog: took N MiB, MemAvailable min M MiB".
+ * /proc/meminfo stays above FLOOR_MIB (default 32).  With -r it then goes
+ * on, a MiB every 20 ms, until kswapd has run shrinkers (slabs_scanned in
+ * /proc/vmstat grew) or MemFree is down to 1.25 times min_free_kbytes.
+ * It holds the memory for HOLD_MS (default 3000) ms, touching it again
+ * now and then, and frees it.  It sets its own oom_score_adj to 1000:
+ * should the OOM killer come after all, it takes the hog.  Prints
+ * "edgehog: took N MiB, MemAvailable min M MiB, slabs scanned S".
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -22,29 +24,40 @@
 
 #define MIB (1024L * 1024)
 
-static long mem_available_mib(void)
+/* A "KEY value" number of FILE (/proc/meminfo, /proc/vmstat), or -1. */
+static long proc_value(const char *file, const char *key)
 {
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128], fmt[64];
+	long v = -1;
+	FILE *f = fopen(file, "r");
 
 	if (!f)
 		return -1;
+	snprintf(fmt, sizeof(fmt), "%s %%ld", key);
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+		if (sscanf(line, fmt, &v) == 1)
 			break;
 	fclose(f);
+	return v;
+}
+
+static long mem_available_mib(void)
+{
+	long kb = proc_value("/proc/meminfo", "MemAvailable:");
+
 	return kb < 0 ? -1 : kb / 1024;
 }
 
 int main(int argc, char **argv)
 {
 	long floor_mib = 32, hold_ms = 3000, n = 0, cap = 65536, i, avail, min_avail;
+	long scanned0, min_free_kb;
+	int reclaim = 0;
 	char **chunks;
 	FILE *f;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "f:H:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:H:r")) != -1) {
 		switch (opt) {
 		case 'f':
 			floor_mib = atol(optarg);
@@ -52,8 +65,11 @@ int main(int argc, char **argv)
 		case 'H':
 			hold_ms = atol(optarg);
 			break;
+		case 'r':
+			reclaim = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: edgehog [-f FLOOR_MIB] [-H HOLD_MS]\n");
+			fprintf(stderr, "usage: edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r]\n");
 			return 2;
 		}
 	}
@@ -66,6 +82,8 @@ int main(int argc, char **argv)
 	if (!chunks)
 		return 2;
 	min_avail = mem_available_mib();
+	scanned0 = proc_value("/proc/vmstat", "slabs_scanned");
+	min_free_kb = proc_value("/proc/sys/vm/min_free_kbytes", "");
 	while (n < cap) {
 		avail = mem_available_mib();
 		if (avail >= 0 && avail < min_avail)
@@ -78,6 +96,20 @@ int main(int argc, char **argv)
 			break;
 		memset(chunks[n], 0x5a, MIB);
 		n++;
+	}
+	/* Past the floor, slowly, until kswapd runs the shrinkers. */
+	while (reclaim && n < cap &&
+	       proc_value("/proc/vmstat", "slabs_scanned") == scanned0 &&
+	       proc_value("/proc/meminfo", "MemFree:") > min_free_kb * 5 / 4) {
+		struct timespec ts = { 0, 20 * 1000000L };
+
+		chunks[n] = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (chunks[n] == MAP_FAILED)
+			break;
+		memset(chunks[n], 0x5a, MIB);
+		n++;
+		nanosleep(&ts, NULL);
 	}
 	for (i = 0; i < hold_ms / 100; i++) {
 		struct timespec ts = { 0, 100 * 1000000L };
@@ -92,6 +124,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		munmap(chunks[i], MIB);
-	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB\n", n, min_avail);
+	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld\n",
+	       n, min_avail, proc_value("/proc/vmstat", "slabs_scanned") - scanned0);
 	return 0;
 }
