@@ -132,29 +132,41 @@ test_torture_fork_exec_exit() {
 	dbg_unload
 }
 
-# A memory hog takes the guest to the edge of OOM while long histories
-# are sampled every millisecond and read: reclaim calls the shrinker from
-# inside the sampler's own allocations.  No OOM kill, histories shrink,
-# sampling goes on.
+# A memory hog takes the guest to the edge of OOM, and on until kswapd
+# runs the shrinkers, while long histories are sampled every millisecond
+# and read: reclaim calls our shrinker (with lockdep watching reclaim
+# against the module's locks) and it gives the oldest samples back; no
+# OOM kill, every process keeps samples, sampling goes on.
 test_torture_memory_edge() {
 	dbg_sleepers 8
+	p=${DBG_PIDS%%,*}
 	tm_load target="$DBG_PIDS" interval_ms=1 max_samples=0
 	trap dbg_bg_stop EXIT
 	sleep 5
 	before=$(awk '$1 == "task_sample" { print $2 }' /proc/slabinfo)
+	first0=$(grep -m 1 "^pid $p " "$DBG_DEV" | awk '{ print $8 }')
 	dbg_bg read_loop "$DBG_DEV"
 	dbg_bg read_loop "$DBG_SYSFS"
 	total=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
-	edgehog -f $((total / 25 + 16)) -H $((DBG_SECS * 1000 / 2)) >hog.out 2>&1 ||
+	edgehog -r -f $((total / 25 + 16)) -H $((DBG_SECS * 1000 / 2)) >hog.out 2>&1 ||
 		fail "edgehog: $(cat hog.out)"
 	dbg_bg_stop
-	note "$(cat hog.out); task_sample objects before: $before, now: $(awk '$1 == "task_sample" { print $2 }' /proc/slabinfo)"
+	first1=$(grep -m 1 "^pid $p " "$DBG_DEV" | awk '{ print $8 }')
+	note "$(cat hog.out); task_sample objects before: $before, now: $(awk '$1 == "task_sample" { print $2 }' /proc/slabinfo); oldest ts of $p: $first0 -> $first1"
 	! dmesg | grep -q -e 'Out of memory' -e 'oom-kill' || fail "the OOM killer ran: $(dmesg | grep -m 1 -e 'Out of memory' -e 'oom-kill')"
-	p=${DBG_PIDS%%,*}
+	grep -q 'slabs scanned [1-9]' hog.out || fail "no shrinker ran at the edge of OOM: $(cat hog.out)"
+	[ "$first1" -gt "$first0" ] ||
+		fail "the shrinker gave nothing back under pressure: the oldest sample of $p is still ts $first0"
+	[ "$(pids_listed)" = 8 ] || fail "only $(pids_listed) of 8 processes kept samples"
 	n0=$(grep -c "^pid $p " "$DBG_DEV")
 	sleep 1
 	[ "$(grep -c "^pid $p " "$DBG_DEV")" -gt "$n0" ] || fail "sampling stopped after the memory hog"
 	dbg_unload
+}
+
+# pids_listed: how many distinct pids the history shows.
+pids_listed() {
+	awk '$1 == "pid" && !s[$2]++ { n++ } END { print n + 0 }' "$DBG_DEV"
 }
 
 # rmmod while readers hold the files open, sysfs is read, processes are
@@ -205,9 +217,10 @@ test_torture_rmmod_under_load() {
 }
 
 # 100 load/unload cycles with varying parameters and a little activity
-# each time; nothing may be left behind.
+# each time; every unload report must balance, nothing may be left.
 test_torture_load_unload_100() {
 	dbg_sleepers 4
+	before=$(dmesg | grep -c 'taskmonitor: unloaded:')
 	i=0
 	while [ $i -lt 100 ]; do
 		case $((i % 4)) in
@@ -221,8 +234,15 @@ test_torture_load_unload_100() {
 		1) tmwrite "$DBG_DBGFS" "$$" >/dev/null ;;
 		2) cat "$DBG_SYSFS" >/dev/null; echo 2 >/proc/sys/vm/drop_caches ;;
 		esac
-		dbg_unload
+		out=$(rmmod taskmonitor 2>&1) || fail "cycle $i: rmmod: $out"
 		i=$((i + 1))
 	done
-	[ ! -e /sys/kernel/slab/task_sample ] || fail "task_sample cache left after 100 cycles"
+	dmesg | sed -n 's/.*taskmonitor: unloaded: \([0-9]*\) samples created, \([0-9]*\) freed, \([0-9]*\) live.*/\1 \2 \3/p' |
+		tail -n +$((before + 1)) >counts.txt
+	[ "$(wc -l <counts.txt)" = 100 ] ||
+		fail "$(wc -l <counts.txt) unload reports for 100 unloads"
+	bad=$(awk '$1 != $2 || $3 != 0 { print NR ": " $1 " created, " $2 " freed, " $3 " live"; exit }' counts.txt)
+	[ -z "$bad" ] || fail "unload report of cycle $bad"
+	note "100 cycles, $(awk '{ s += $1 } END { print s }' counts.txt) samples created and freed"
+	! grep -q '^task_sample ' /proc/slabinfo || fail "task_sample cache left after 100 cycles"
 }
