@@ -61,9 +61,13 @@ test_fault_cache_reserve_absorbs() {
 	expect_write "$DBG_DEV" "$c" OK
 	[ "$(wc -l <"$DBG_SYSFS")" -gt 0 ] || fail "sysfs empty under failslab"
 	rdcheck -g "$DBG_DBGFS" >/dev/null || fail "debugfs history malformed under failslab"
-	# Freed samples refill the reserve: sampling resumes with them.
+	# Freed samples refill the reserve: sampling resumes with them.  It
+	# is paused meanwhile, or samples taken from the reserve while the
+	# history is being freed would be refilled too.
 	nb=$(nsamples "$b")
+	echo stop >"$DBG_SYSFS"
 	expect_write "$DBG_DEV" "-$b" OK
+	echo start >"$DBG_SYSFS"
 	settled "$a" >/dev/null || fail "sampling never stopped after the refill"
 	n2=$(($(nsamples "$a") + $(nsamples "$c")))
 	refill=$((n2 - (n1 - nb)))
