@@ -8,9 +8,11 @@
  * Allocates and touches 1 MiB at a time while MemAvailable in
  * /proc/meminfo stays above FLOOR_MIB (default 32).  With -r it then goes
  * on, a MiB every 20 ms, until kswapd has run shrinkers (slabs_scanned in
- * /proc/vmstat grew) or MemFree is down to 1.25 times min_free_kbytes.
- * It holds the memory for HOLD_MS (default 3000) ms, touching it again
- * now and then, and frees it.  It sets its own oom_score_adj to 1000:
+ * /proc/vmstat grew) or free memory is 2 MiB above the zones' low
+ * watermarks (/proc/zoneinfo), where kswapd must wake.  It holds the
+ * memory for HOLD_MS (default 3000) ms, touching it again now and then
+ * and giving 4 MiB back whenever free memory comes within 2 MiB of the
+ * min watermarks, and frees it.  It sets its own oom_score_adj to 1000:
  * should the OOM killer come after all, it takes the hog.  Prints
  * "edgehog: took N MiB, MemAvailable min M MiB, slabs scanned S".
  */
@@ -41,6 +43,22 @@ static long proc_value(const char *file, const char *key)
 	return v;
 }
 
+/* Sum of the "min" or "low" watermarks of every zone, in KiB. */
+static long watermark_kb(const char *which)
+{
+	char line[256], key[32];
+	long v, sum = 0;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %31s %ld", key, &v) == 2 && !strcmp(key, which))
+			sum += v;
+	fclose(f);
+	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static long mem_available_mib(void)
 {
 	long kb = proc_value("/proc/meminfo", "MemAvailable:");
@@ -51,7 +69,7 @@ static long mem_available_mib(void)
 int main(int argc, char **argv)
 {
 	long floor_mib = 32, hold_ms = 3000, n = 0, cap = 65536, i, avail, min_avail;
-	long scanned0, min_free_kb;
+	long scanned0, low_kb, min_kb, backoffs = 0;
 	int reclaim = 0;
 	char **chunks;
 	FILE *f;
@@ -83,7 +101,8 @@ int main(int argc, char **argv)
 		return 2;
 	min_avail = mem_available_mib();
 	scanned0 = proc_value("/proc/vmstat", "slabs_scanned");
-	min_free_kb = proc_value("/proc/sys/vm/min_free_kbytes", "");
+	low_kb = watermark_kb("low");
+	min_kb = watermark_kb("min");
 	while (n < cap) {
 		avail = mem_available_mib();
 		if (avail >= 0 && avail < min_avail)
@@ -100,7 +119,7 @@ int main(int argc, char **argv)
 	/* Past the floor, slowly, until kswapd runs the shrinkers. */
 	while (reclaim && n < cap &&
 	       proc_value("/proc/vmstat", "slabs_scanned") == scanned0 &&
-	       proc_value("/proc/meminfo", "MemFree:") > min_free_kb * 5 / 4) {
+	       proc_value("/proc/meminfo", "MemFree:") > low_kb + 2048) {
 		struct timespec ts = { 0, 20 * 1000000L };
 
 		chunks[n] = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
@@ -117,6 +136,12 @@ int main(int argc, char **argv)
 
 		for (j = i % 8; j < n; j += 8)
 			chunks[j][(i * 4096) % MIB] ^= 1;
+		/* Too close to the OOM killer: step back a little. */
+		if (proc_value("/proc/meminfo", "MemFree:") < watermark_kb("min") + 2048) {
+			for (j = 0; j < 4 && n > 0; j++)
+				munmap(chunks[--n], MIB);
+			backoffs++;
+		}
 		avail = mem_available_mib();
 		if (avail >= 0 && avail < min_avail)
 			min_avail = avail;
@@ -124,7 +149,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		munmap(chunks[i], MIB);
-	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld\n",
-	       n, min_avail, proc_value("/proc/vmstat", "slabs_scanned") - scanned0);
+	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld, backed off %ld times (watermarks: min %ld low %ld KiB)\n",
+	       n, min_avail, proc_value("/proc/vmstat", "slabs_scanned") - scanned0,
+	       backoffs, min_kb, low_kb);
 	return 0;
 }
