@@ -13,6 +13,7 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -32,6 +33,13 @@ static DEFINE_MUTEX(tm_tasks_lock);
 static unsigned int tm_nr_tasks; /* listed; written under the lock */
 static u64 tm_next_id; /* under the lock */
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
+
+/*
+ * When the kernel last reclaimed memory through our shrinker (jiffies,
+ * meaningful once tm_reclaim_seen is set: jiffies start near the wrap).
+ */
+static unsigned long tm_reclaim_until;
+static bool tm_reclaim_seen;
 
 /* History primitives; the caller holds t->lock. */
 
@@ -276,6 +284,28 @@ void tm_history_exit(void)
 
 /* Sampling. */
 
+void tm_history_note_reclaim(void)
+{
+	WRITE_ONCE(tm_reclaim_until, jiffies + TM_RECLAIM_HOLD);
+	WRITE_ONCE(tm_reclaim_seen, true);
+}
+
+static bool tm_history_reclaiming(void)
+{
+	return READ_ONCE(tm_reclaim_seen) &&
+	       time_before(jiffies, READ_ONCE(tm_reclaim_until));
+}
+
+unsigned long tm_history_limit(unsigned long had, unsigned int cap,
+			       bool reclaiming)
+{
+	unsigned long limit = cap ? cap : ULONG_MAX;
+
+	if (reclaiming)
+		limit = min(limit, max(had, 1UL));
+	return limit;
+}
+
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
 	tm_task_sample_into(t, cap, NULL);
@@ -284,7 +314,9 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 void tm_task_sample_into(struct tm_task *t, unsigned int cap,
 			 struct task_sample *s)
 {
+	bool reclaiming = tm_history_reclaiming();
 	struct tm_cputime ct;
+	unsigned long limit;
 
 	if (!s)
 		s = tm_sample_alloc();
@@ -301,8 +333,9 @@ void tm_task_sample_into(struct tm_task *t, unsigned int cap,
 	tm_cputime_settle(&ct, &t->utime, &t->stime);
 	s->utime = t->utime;
 	s->stime = t->stime;
+	limit = tm_history_limit(t->nr_samples, cap, reclaiming);
 	tm_history_append_locked(t, s);
-	while (cap && t->nr_samples > cap)
+	while (t->nr_samples > limit)
 		tm_history_drop_oldest_locked(t);
 	mutex_unlock(&t->lock);
 }

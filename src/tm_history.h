@@ -3,6 +3,7 @@
 #define TM_HISTORY_H
 
 #include <linux/kref.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -47,6 +48,24 @@ void tm_history_exit(void);
 int tm_task_add(pid_t nr, bool check_perm);
 int tm_task_remove(pid_t nr, bool check_perm);
 void tm_task_put(struct tm_task *t);
+
+/*
+ * For how long after the kernel last reclaimed memory through our
+ * shrinker the histories stop growing (see tm_history_limit()).
+ */
+#define TM_RECLAIM_HOLD HZ
+
+/* Called by the shrinker when the kernel is short of memory. */
+void tm_history_note_reclaim(void);
+
+/*
+ * The most samples a history of @had samples may keep once one more is
+ * appended: @cap (0: no limit), and while the kernel is reclaiming, no
+ * more than it had (at least one), so that each new sample replaces the
+ * oldest and the sampler does not undo the shrinker's work.
+ */
+unsigned long tm_history_limit(unsigned long had, unsigned int cap,
+			       bool reclaiming);
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
+#include <linux/sched.h>
 
 #include "compat.h"
 #include "tm_history.h"
@@ -25,8 +26,15 @@ static unsigned long tm_shrink_count(struct shrinker *shrinker,
 static unsigned long tm_shrink_scan(struct shrinker *shrinker,
 				    struct shrink_control *sc)
 {
-	unsigned long freed = tm_history_shrink(sc->nr_to_scan);
+	unsigned long freed;
 
+	/*
+	 * kswapd and direct reclaim run with PF_MEMALLOC; drop_caches does
+	 * not, and is no shortage: only a shortage stops histories growing.
+	 */
+	if (current->flags & PF_MEMALLOC)
+		tm_history_note_reclaim();
+	freed = tm_history_shrink(sc->nr_to_scan);
 	return freed ? freed : SHRINK_STOP;
 }
 

@@ -222,6 +222,20 @@ static void tm_history_reader_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen, 20UL);
 }
 
+/* While the kernel reclaims, a history keeps its length, capped or not. */
+static void tm_history_limit_while_reclaiming(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tm_history_limit(0, 0, false), ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(7, 5, false), 5UL);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(0, 0, true), 1UL);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(0, 5, true), 1UL);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(1, 0, true), 1UL);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(300, 0, true), 300UL);
+	KUNIT_EXPECT_EQ(test, tm_history_limit(3, 5, true), 3UL);
+	/* A cap lowered below the length still trims to the cap. */
+	KUNIT_EXPECT_EQ(test, tm_history_limit(9, 5, true), 5UL);
+}
+
 /* Properties of tm_shrink_share() over random histories. */
 static void tm_history_shrink_share_props(struct kunit *test)
 {
@@ -396,6 +410,7 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_cap_lowered),
 	KUNIT_CASE(tm_history_reader_resumes),
 	KUNIT_CASE(tm_history_reader_walk),
+	KUNIT_CASE(tm_history_limit_while_reclaiming),
 	KUNIT_CASE(tm_history_shrink_share_props),
 	KUNIT_CASE(tm_history_shrink_victims),
 	KUNIT_CASE(tm_history_shrink_trylock),
