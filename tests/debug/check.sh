@@ -103,7 +103,17 @@ boot() {
 # Lockdown cannot be lifted, and under it the kmemleak file cannot be
 # opened: zz_lockdown gets a boot of its own, after the one that ends
 # with the final kmemleak scan.
-boot "$log_name" "$sel,!zz_lockdown/*"
+#
+# memory/test_memory_hog_no_oom is not run here: it asks for more than
+# MemAvailable, counting on the shrinker's frees to come back at once,
+# but KASAN's quarantine holds freed objects (up to 1/32 of memory) and
+# kmemleak frees its metadata after an RCU grace period, so here the hog
+# meets the OOM killer whatever the module does.  In this kernel
+# torture/test_torture_memory_edge drives the guest to the edge of OOM
+# instead, stepping back at the watermarks.
+skip='memory/test_memory_hog_no_oom'
+echo "== check-debug: not run in this kernel: $skip (see tests/debug/check.sh)"
+boot "$log_name" "$sel,!zz_lockdown/*,!$skip"
 case $sel in
 '*' | *lockdown*) boot "$log_name-lockdown" 'zz_lockdown/*' ;;
 esac
