@@ -26,8 +26,10 @@
 #              line per kernel to FILE (the check-bench-smoke stage of
 #              make check); the exit status stays 1 on a failure
 #
-# Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke) and
-# everything tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
+# Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke);
+# BENCH_APPEND, the guests' extra kernel arguments (default tsc=reliable:
+# see "Clocksource" in bench/README.md; empty for none); and everything
+# tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../tests/lib/host.sh disable=SC1091
@@ -57,6 +59,12 @@ if [ ${#kernels[@]} -eq 0 ]; then
 fi
 [ $mode = full ] || readme=0
 out=${out:-$TM_BUILD/bench$([ $mode = smoke ] && echo -smoke)}
+# The guest's TSC is stable (QEMU keeps it); without this, the kernel's
+# clocksource watchdog may judge it unstable when the host descheduled a
+# vCPU, and switch to the HPET, every read of which is an emulated MMIO
+# access: the module's per-sample timestamp would then cost many times
+# more, for the rest of the boot.
+append=${BENCH_APPEND-tsc=reliable}
 mkdir -p "$out"
 
 # What the bench needs on the host: pidstat to copy into the guest and
@@ -117,6 +125,7 @@ for k in "${kernels[@]}"; do
 	set +e
 	TM_MEM=$mem "$TM_TOP/tests/run.sh" --kernel "$kver" --overlay "$overlay" \
 		--tests bench --log-name "$name" --test-timeout 600 --timeout 14400 \
+		${append:+--append "$append"} \
 		2>&1 | tee "$runlog" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
 	rc=${PIPESTATUS[0]}
 	set -e

@@ -106,6 +106,20 @@ kv() {
 	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
 }
 
+# clocksource: the kernel's current clocksource (ktime, and so every
+# sample's ts, reads it).
+clocksource() {
+	cat /sys/devices/system/clocksource/clocksource0/current_clocksource
+}
+
+# clocksource_check TEST: record the clocksource at the end of TEST, and
+# whether the watchdog has switched it during the boot (the report says
+# so next to the figures).
+clocksource_check() {
+	out clocksource test="$1" now="$(clocksource)" \
+		unstable="$(dmesg | grep -c -i 'clocksource.*unstable\|TSC unstable')"
+}
+
 # cost_module N INTERVAL_MS SWEEPS REP
 cost_module() {
 	load interval_ms="$2" max_samples=0
@@ -171,7 +185,8 @@ sweeps() {
 test_cost() {
 	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
 		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
-		mode="$BENCH_MODE"
+		mode="$BENCH_MODE" clocksource="$(clocksource)" \
+		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)"
 	for n in $BENCH_NS; do
 		spawn "$n"
 		rep=1
@@ -187,6 +202,7 @@ test_cost() {
 		done
 		unspawn
 	done
+	clocksource_check cost
 }
 
 # slab NAME: the /proc/slabinfo line of cache NAME, without the name.
@@ -296,6 +312,7 @@ test_history() {
 	[ "$left" -lt "$lines" ] || fail "drop_caches freed no sample ($left of $lines left)"
 	tm_unload
 	unspawn
+	clocksource_check history
 }
 
 # Timeliness: gaps between consecutive samples of a task.
@@ -319,4 +336,5 @@ test_timeliness() {
 		tm_unload
 	done
 	unspawn
+	clocksource_check timeliness
 }
