@@ -47,6 +47,9 @@ function med_range(list, fmt,    a, n, med) {
 	} else if (what == "clocksource") {
 		if (V["now"] != substr(cs, 1, length(V["now"])))
 			cs = cs ", " V["now"] " by the end"
+	} else if (what == "wake") {
+		if (V["runs"] > 0)
+			wake[V["variant"]] = wake[V["variant"]] " " V["cpu_ns"] / V["runs"]
 	} else if (what == "cost" && V["variant"] != "") {
 		b = V["variant"]
 		if (!(b in seen_b)) {
@@ -71,6 +74,10 @@ END {
 	printf "taskmonitor A/B: kernel %s, accelerator %s, %s\n", kernel, accel, date
 	printf "clocksource: %s; interval 10 ms; %d repeats, builds interleaved; first build: %s\n\n",
 		cs, reps, builds[1]
+	print "kthread wake-up with sampling paused and no task (ns of CPU per wake-up):"
+	for (j = 1; j <= nb; j++)
+		printf "  %-8s %s\n", builds[j], med_range(wake[builds[j]], "%.0f")
+	print ""
 	printf "| %5s | %-8s | %-28s | %-30s | %-22s |\n", "N", "build",
 		"ns per task-sample", "ns per sweep", "vs " builds[1]
 	printf "|------:|----------|------------------------------|--------------------------------|------------------------|\n"

@@ -346,7 +346,8 @@ test_timeliness() {
 # A/B of module builds (bench/run.sh --ab): only the module's cost at
 # 10 ms, each build of /tm/ab/ loaded in turn on the same sleepers, in
 # alternating order from one repeat to the next (A B, B A, ...) so that
-# a slow drift of the host's load does not favour either.
+# a slow drift of the host's load does not favour either.  First, the
+# cost of one wake-up of the kthread with nothing to sample.
 test_ab() {
 	[ -n "$BENCH_AB" ] || fail "no build to compare (BENCH_AB is empty)"
 	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
@@ -354,6 +355,21 @@ test_ab() {
 		mode="$BENCH_MODE" clocksource="$(clocksource)" \
 		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)" builds="$(echo "$BENCH_AB" | tr ' ' ,)"
 	_ko=$TM_KO
+	# The fixed cost of a sweep: the kthread's wake-up and sleep with
+	# sampling paused and no task (3rd field of schedstat: times run).
+	rep=1
+	while [ $rep -le "$BENCH_REPEAT" ]; do
+		for v in $BENCH_AB; do
+			TM_KO=/tm/ab/$v.ko
+			load interval_ms=10
+			read -r c0 _w r0 <"/proc/$B_TID/schedstat"
+			sleep 3
+			read -r c1 _w r1 <"/proc/$B_TID/schedstat"
+			tm_unload
+			out wake variant="$v" rep=$rep cpu_ns=$((c1 - c0)) runs=$((r1 - r0))
+		done
+		rep=$((rep + 1))
+	done
 	for n in $BENCH_NS; do
 		spawn "$n"
 		rep=1
