@@ -74,7 +74,10 @@ if [ ${#kernels[@]} -eq 0 ]; then
 fi
 [ $mode = full ] || readme=0
 [ $mode != ab ] || [ ${#ab_revs[@]} -gt 0 ] || tm_die "--ab needs at least one revision"
-out=${out:-$TM_BUILD/bench$([ $mode != full ] && echo "-$mode")}
+# (Not $(... && echo): under set -e its failing status would end the run.)
+suffix=
+[ $mode = full ] || suffix=-$mode
+out=${out:-$TM_BUILD/bench$suffix}
 # The guest's TSC is stable (QEMU keeps it); without this, the kernel's
 # clocksource watchdog may judge it unstable when the host descheduled a
 # vCPU, and switch to the HPET, every read of which is an emulated MMIO
