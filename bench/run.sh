@@ -28,6 +28,8 @@
 # --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
+#              (Debian's 6.1 may hang bringing up its second vCPU under
+#              -icount: TM_SMP=1 boots it with one)
 # --kernel K   as tests/run.sh (default: $BENCH_KERNELS or "6.1 6.12")
 # --out DIR    where the raw results, data files, tables and PNGs go
 #              (default build/bench or build/bench-smoke)
