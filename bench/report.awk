@@ -87,6 +87,15 @@ function median(list,    p) {
 		guest_cpus = V["cpus"]
 		guest_mem = V["mem_kb"]
 		mode = V["mode"]
+		cs_start = V["clocksource"]
+		cs_reliable = V["tsc_reliable"]
+	} else if (what == "clocksource") {
+		# The clocksource at the end of each test, and how often the
+		# watchdog had called one unstable by then.
+		if (V["now"] != cs_start && cs_start != "")
+			cs_changed = cs_changed (cs_changed == "" ? "" : ", ") V["now"] " by the end of " V["test"]
+		if (V["unstable"] > 0)
+			cs_unstable = V["unstable"]
 	} else if (what == "cost") {
 		k = V["tool"] SUBSEP V["n"] SUBSEP V["interval_ms"]
 		per = V["cpu_ns"] / V["samples"]
@@ -132,8 +141,12 @@ END {
 	sort_n(ns, nn)
 	sort_n(sizes, nsz)
 	printf "taskmonitor bench: kernel %s, accelerator %s, %s, commit %s\n", kernel, accel, date, commit
-	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n\n",
+	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n",
 		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
+	printf "clocksource: %s%s%s%s\n\n", (cs_start == "" ? "not recorded" : cs_start),
+		(cs_reliable > 0 ? " (booted with tsc=reliable)" : ""),
+		(cs_changed != "" ? "; CHANGED to " cs_changed " (figures after the switch are inflated)" : ", kept to the end"),
+		(cs_unstable > 0 ? "; the kernel log has " cs_unstable " 'unstable' clocksource message(s)" : "")
 
 	print "1. Monitoring cost: CPU time per task-sample (ns of CPU / samples taken)"
 	printf "| %5s | %8s | %-26s | %-26s | %-26s | %-22s | %-22s |\n", "N", "interval",

@@ -12,11 +12,24 @@
 # turns them into a table (bench/report.awk) and PNG figures (gnuplot,
 # bench/plots.gp).  See bench/README.md.
 #
-#   bench/run.sh [--smoke] [--kernel K]... [--out DIR] [--no-readme]
-#                [--results FILE]
+#   bench/run.sh [--smoke | --ab 'REV...'] [--icount] [--kernel K]...
+#                [--out DIR] [--no-readme] [--results FILE]
 #
 # --smoke      the tiny version that `make check` runs: N=10, a few
 #              seconds; fails if the machinery breaks, never on timings
+# --ab 'REV...'  A/B of module builds, for work on the sampler: builds
+#              src/ of each git revision REV ("." is the working tree)
+#              for the kernel, loads them in turn in one guest, and
+#              measures only the module's cost at 10 ms (N from
+#              $BENCH_AB_NS, default "1 100 1000 4000", $BENCH_REPEAT
+#              times, default 5), the builds interleaved; prints each
+#              build's cost per task-sample and its ratio to the first.
+#              Never touches bench/README.md
+# --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
+#              counts executed instructions, 1 ns each, so a CPU time is
+#              an instruction count, the same whatever the host's load
+#              (Debian's 6.1 may hang bringing up its second vCPU under
+#              -icount: TM_SMP=1 boots it with one)
 # --kernel K   as tests/run.sh (default: $BENCH_KERNELS or "6.1 6.12")
 # --out DIR    where the raw results, data files, tables and PNGs go
 #              (default build/bench or build/bench-smoke)
@@ -26,8 +39,10 @@
 #              line per kernel to FILE (the check-bench-smoke stage of
 #              make check); the exit status stays 1 on a failure
 #
-# Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke) and
-# everything tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
+# Environment: BENCH_MEM (guest MiB, default 2048 full, 1024 smoke);
+# BENCH_APPEND, the guests' extra kernel arguments (default tsc=reliable:
+# see "Clocksource" in bench/README.md; empty for none); and everything
+# tests/run.sh reads (TM_CACHE, TM_BUILD, TM_ACCEL, K61, K612).
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../tests/lib/host.sh disable=SC1091
@@ -39,9 +54,13 @@ out=
 readme=1
 results=
 kernels=()
+ab_revs=()
+icount=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) mode=smoke ;;
+	--ab) mode=ab; IFS=', ' read -r -a ab_revs <<<"$2"; shift ;;
+	--icount) icount=1 ;;
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--out) out=$(realpath -m "$2"); shift ;;
 	--no-readme) readme=0 ;;
@@ -56,7 +75,17 @@ if [ ${#kernels[@]} -eq 0 ]; then
 	kernels=(${BENCH_KERNELS:-6.1 6.12})
 fi
 [ $mode = full ] || readme=0
-out=${out:-$TM_BUILD/bench$([ $mode = smoke ] && echo -smoke)}
+[ $mode != ab ] || [ ${#ab_revs[@]} -gt 0 ] || tm_die "--ab needs at least one revision"
+# (Not $(... && echo): under set -e its failing status would end the run.)
+suffix=
+[ $mode = full ] || suffix=-$mode
+out=${out:-$TM_BUILD/bench$suffix}
+# The guest's TSC is stable (QEMU keeps it); without this, the kernel's
+# clocksource watchdog may judge it unstable when the host descheduled a
+# vCPU, and switch to the HPET, every read of which is an emulated MMIO
+# access: the module's per-sample timestamp would then cost many times
+# more, for the rest of the boot.
+append=${BENCH_APPEND-tsc=reliable}
 mkdir -p "$out"
 
 # What the bench needs on the host: pidstat to copy into the guest and
@@ -98,6 +127,13 @@ BENCH_GAP_SECONDS=2
 BENCH_GAP_INTERVALS=10
 EOF
 	mem=${BENCH_MEM:-1024}
+elif [ $mode = ab ]; then
+	cat >"$overlay/tm/bench.conf" <<EOF
+BENCH_MODE=ab
+BENCH_NS='${BENCH_AB_NS:-1 100 1000 4000}'
+BENCH_REPEAT=${BENCH_REPEAT:-5}
+EOF
+	mem=${BENCH_MEM:-2048}
 else
 	: >"$overlay/tm/bench.conf"
 	mem=${BENCH_MEM:-2048}
@@ -106,24 +142,75 @@ fi
 # The source the module was built from (a dirty tree says so).
 commit=$(git -C "$TM_TOP" describe --always --dirty 2>/dev/null || echo unknown)
 
+tests='bench,!bench/test_ab'
+if [ $mode = ab ]; then
+	tests=bench/test_ab
+fi
+if [ $icount = 1 ]; then
+	[ "${TM_ACCEL:-tcg}" = tcg ] || tm_die "--icount needs TCG (TM_ACCEL=$TM_ACCEL)"
+	export TM_ACCEL=tcg TM_QEMU_ARGS="-icount shift=0"
+fi
+
+# ab_build KVER: build src/ of each of @ab_revs for KVER, as
+# /tm/ab/<label>.ko in the overlay; their labels go to bench.conf.
+ab_build() {
+	local kver=$1 rev label dir labels=()
+	rm -rf "$overlay/tm/ab"
+	mkdir -p "$overlay/tm/ab"
+	for rev in "${ab_revs[@]}"; do
+		if [ "$rev" = . ]; then
+			label=work
+		else
+			label=$(git -C "$TM_TOP" rev-parse --short "$rev^{commit}") ||
+				tm_die "--ab: no such revision $rev"
+		fi
+		dir=$out/ab-src/$label
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		if [ "$rev" = . ]; then
+			tm_sync_tree "$TM_TOP/src" "$dir/src"
+		else
+			git -C "$TM_TOP" archive "$label" src | tar -x -C "$dir"
+		fi
+		tm_build_kmod "ab-$label" "$dir/src" "$kver" ||
+			tm_die "--ab: $rev does not build for $kver: $(tail -n 5 "$TM_BUILD/$kver/ab-$label.log")"
+		cp "$TM_BUILD/$kver/ab-$label/taskmonitor.ko" "$overlay/tm/ab/$label.ko"
+		labels+=("$label")
+	done
+	sed -i '/^BENCH_AB=/d' "$overlay/tm/bench.conf"
+	echo "BENCH_AB='${labels[*]}'" >>"$overlay/tm/bench.conf"
+}
+
 status=0
 tables=()
 for k in "${kernels[@]}"; do
 	kver=$(tm_kver "$k")
 	series=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$kver")
 	name=bench-$mode-$kver
+	[ $mode != ab ] || ab_build "$kver"
 	tm_msg "== $kver: benchmark ($mode); progress in $TM_BUILD/logs/$name.log"
 	runlog=$out/run-$kver.txt
 	set +e
 	TM_MEM=$mem "$TM_TOP/tests/run.sh" --kernel "$kver" --overlay "$overlay" \
-		--tests bench --log-name "$name" --test-timeout 600 --timeout 14400 \
+		--tests "$tests" --log-name "$name" --test-timeout 600 --timeout 14400 \
+		${append:+--append "$append"} \
 		2>&1 | tee "$runlog" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
 	rc=${PIPESTATUS[0]}
 	set -e
 	raw=$out/raw-$kver.txt
 	tr -d '\r' <"$TM_BUILD/logs/$name.results" | grep '^TM-BENCH ' >"$raw" || true
 	accel=$(sed -n 's/.*(accel \([a-z]*\)).*/\1/p' "$runlog" | tail -n 1)
+	[ $icount = 0 ] || accel="$accel -icount shift=0"
 	when=$(date -u '+%Y-%m-%d %H:%M UTC')
+	if [ $mode = ab ]; then
+		awk -f "$BENCH/ab.awk" -v kernel="$kver" -v accel="${accel:-?}" \
+			-v date="$when" "$raw" | tee "$out/ab-$kver.txt"
+		if [ "$rc" != 0 ] || ! grep -q '^TM-BENCH cost ' "$raw"; then
+			tm_msg "bench $kver: the A/B run failed (see $runlog)"
+			status=1
+		fi
+		continue
+	fi
 	dat=$out/data-$series
 	mkdir -p "$dat"
 	awk -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \

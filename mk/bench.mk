@@ -9,6 +9,10 @@
 #                      that cannot rot: fails if the machinery breaks
 #                      (no sample, no figure), never on a timing; also a
 #                      stage of `make check` (check-bench-smoke)
+#   make bench-ab AB='REV...'  the module's cost alone, for several builds
+#                      of src/ (git revisions, "." the working tree)
+#                      interleaved in one guest; BENCH_ICOUNT=1 counts
+#                      instructions instead of time (QEMU -icount)
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
@@ -18,16 +22,22 @@ BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
 BENCH_KERNELS ?= $(or $(KERNELS),6.1 6.12)
 BENCH_SMOKE_KERNELS ?= $(BENCH_KERNELS)
+AB ?= HEAD .
+BENCH_ICOUNT ?=
 
 CHECK_STAGES += check-bench-smoke
 
-.PHONY: bench bench-smoke check-bench-smoke
+.PHONY: bench bench-smoke bench-ab check-bench-smoke
 
 bench:
 	$(BENCH_TOP)/bench/run.sh $(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
 bench-smoke:
 	$(BENCH_TOP)/bench/run.sh --smoke $(foreach k,$(BENCH_SMOKE_KERNELS),--kernel $(k))
+
+bench-ab:
+	$(BENCH_TOP)/bench/run.sh --ab '$(AB)' $(if $(BENCH_ICOUNT),--icount) \
+		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
 check-bench-smoke: check-start
 	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
@@ -40,4 +50,9 @@ help::
 	@echo "                     throughput, timeliness and reclaim in QEMU; about 20-40 min per"
 	@echo "                     kernel under TCG; updates bench/README.md and its PNGs"
 	@echo "  make bench-smoke   the same machinery at N=10 (part of check); no timing judged"
+	@echo "  make bench-ab AB='REV...'  only the module's cost at 10 ms, for each build of src/"
+	@echo "                     at the git revisions REV ('.' = working tree; default 'HEAD .'),"
+	@echo "                     interleaved in one guest; a few minutes per kernel"
+	@echo "  BENCH_ICOUNT=1     with bench-ab: QEMU -icount, CPU time = instructions (1 ns each)"
+	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
 	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"

@@ -7,6 +7,13 @@
  * nesting is tm_tasks_lock then a task lock, and the shrinker only ever
  * trylocks both.  No allocation happens under either lock, so reclaim
  * (and with it our shrinker) never runs while one of them is held.
+ *
+ * The sampler keeps its snapshot of the list, and a reference to each
+ * task in it, from sweep to sweep while tm_tasks_gen (bumped under
+ * tm_tasks_lock by every addition and removal) stays the same.  So a
+ * sweep may still hold a task that has just been removed: its "cleared"
+ * flag, set under its lock when its history is emptied for good, makes
+ * it refuse the sample.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,6 +39,8 @@ static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);
 static unsigned int tm_nr_tasks; /* listed; written under the lock */
 static u64 tm_next_id; /* under the lock */
+/* Bumped, under the lock, whenever a task joins or leaves the list. */
+static unsigned long tm_tasks_gen;
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
 
 /*
@@ -76,9 +85,11 @@ static void tm_history_drop_oldest_locked(struct tm_task *t)
 	tm_sample_put(s);
 }
 
+/* Empties @t's history for good: @t is leaving the list or being freed. */
 static void tm_history_clear(struct tm_task *t)
 {
 	mutex_lock(&t->lock);
+	t->cleared = true;
 	while (t->head)
 		tm_history_drop_oldest_locked(t);
 	mutex_unlock(&t->lock);
@@ -175,6 +186,7 @@ static int tm_task_add_pid(struct pid *pid, bool check_perm)
 		t->id = ++tm_next_id;
 		list_add_tail(&t->node, &tm_tasks);
 		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+		WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	}
 	mutex_unlock(&tm_tasks_lock);
 
@@ -232,6 +244,7 @@ static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
 		t->removed = true;
 		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
 	}
+	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	return 0;
 }
 
@@ -278,6 +291,7 @@ void tm_history_exit(void)
 		t->removed = true;
 	list_splice_init(&tm_tasks, &victims);
 	WRITE_ONCE(tm_nr_tasks, 0);
+	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
@@ -311,7 +325,7 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	tm_task_sample_into(t, cap, NULL);
 }
 
-void tm_task_sample_into(struct tm_task *t, unsigned int cap,
+bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
 			 struct task_sample *s)
 {
 	bool reclaiming = tm_history_reclaiming();
@@ -321,15 +335,21 @@ void tm_task_sample_into(struct tm_task *t, unsigned int cap,
 	if (!s)
 		s = tm_sample_alloc();
 	if (!s)
-		return;
+		return true;
 	if (!tm_stats_read(t->pid, s, &ct)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
-		return;
+		return false;
 	}
 	s->ts = ktime_get_boottime_ns();
 
 	mutex_lock(&t->lock);
+	if (t->cleared) {
+		/* Removed since the caller's snapshot: keep nothing. */
+		mutex_unlock(&t->lock);
+		tm_sample_put(s);
+		return true;
+	}
 	tm_cputime_settle(&ct, &t->utime, &t->stime);
 	s->utime = t->utime;
 	s->stime = t->stime;
@@ -338,6 +358,7 @@ void tm_task_sample_into(struct tm_task *t, unsigned int cap,
 	while (t->nr_samples > limit)
 		tm_history_drop_oldest_locked(t);
 	mutex_unlock(&t->lock);
+	return true;
 }
 
 static int tm_snapshot_grow(struct tm_task ***arr, unsigned int *size,
@@ -355,7 +376,8 @@ static int tm_snapshot_grow(struct tm_task ***arr, unsigned int *size,
 	return 0;
 }
 
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size)
+int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
+			unsigned long *gen)
 {
 	struct tm_task *t;
 	int n = 0;
@@ -377,8 +399,14 @@ int tm_history_snapshot(struct tm_task ***arr, unsigned int *size)
 		kref_get(&t->ref);
 		(*arr)[n++] = t;
 	}
+	*gen = tm_tasks_gen;
 	mutex_unlock(&tm_tasks_lock);
 	return n;
+}
+
+bool tm_history_changed(unsigned long gen)
+{
+	return READ_ONCE(tm_tasks_gen) != gen;
 }
 
 /* Readers. */

@@ -35,6 +35,7 @@ struct tm_task {
 	bool exited; /* no longer sampled (READ_ONCE) */
 
 	struct mutex lock; /* protects the fields below */
+	bool cleared; /* removed or being freed: takes no more samples */
 	struct task_sample *head; /* oldest */
 	struct task_sample *tail; /* newest */
 	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
@@ -69,16 +70,22 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);
-/* The same with @s, allocated by the caller, or a new one if NULL. */
-void tm_task_sample_into(struct tm_task *t, unsigned int cap,
+/*
+ * The same with @s, allocated by the caller, or a new one if NULL;
+ * returns false when it found the process exited (and marked it so).
+ */
+bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
 			 struct task_sample *s);
 
 /*
  * Fills @arr (of *@size entries, grown with kvmalloc as needed) with a
  * referenced pointer to each listed task still being sampled; returns how
- * many, or -ENOMEM.
+ * many, or -ENOMEM.  *@gen gets the generation of the list it reflects.
  */
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size);
+int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
+			unsigned long *gen);
+/* Whether a task joined or left the list since generation @gen. */
+bool tm_history_changed(unsigned long gen);
 
 /* Reader walks; each returns a new reference, or NULL at the end. */
 struct tm_task *tm_task_next(struct tm_task *prev);

@@ -55,7 +55,8 @@ usage: tests/run.sh [OPTIONS]
   --shell         boot to an interactive shell on this terminal
   -q, --quiet     do not print the results as they arrive
 
-Environment: TM_CACHE, TM_BUILD, K61, K612, TM_ACCEL (kvm|tcg), JOBS.
+Environment: TM_CACHE, TM_BUILD, K61, K612, TM_ACCEL (kvm|tcg), JOBS,
+TM_QEMU_ARGS (more QEMU options, e.g. "-icount shift=0" for bench/run.sh).
 Exit status: 0 all passed, 1 something failed, 2 usage or set-up error.
 EOF
 }
@@ -289,8 +290,8 @@ boot_once() {
 	local cmdline="console=ttyS0,115200 panic=-1 log_buf_len=4M tm_mode=$mode tm_dirs=$dirs tm_tests=$globs tm_timeout=$test_timeout"
 	[ $mode = demo ] && cmdline="$cmdline quiet"
 	cmdline="$cmdline$append"
-	# shellcheck disable=SC2207 # words of a command line
-	local qemu=($(tm_qemu_base) $(tm_accel_args "$accel") -kernel "$vmlinuz" -initrd "$initrd")
+	# shellcheck disable=SC2207,SC2206 # words of a command line
+	local qemu=($(tm_qemu_base) $(tm_accel_args "$accel") ${TM_QEMU_ARGS:-} -kernel "$vmlinuz" -initrd "$initrd")
 
 	if [ $mode = shell ]; then
 		echo "== $kver: interactive shell (accel $accel); 'poweroff -f' ends it"

@@ -23,6 +23,8 @@ BENCH_HIST_SIZES='10000 100000 1000000'
 BENCH_GAP_TASKS=100
 BENCH_GAP_SECONDS=60
 BENCH_GAP_INTERVALS='10 1'
+# A/B mode (bench/run.sh --ab): the labels of the builds in /tm/ab/.
+BENCH_AB=
 # shellcheck disable=SC1091 # written by bench/run.sh
 [ -r /tm/bench.conf ] && . /tm/bench.conf
 
@@ -32,6 +34,8 @@ TM_TIMEOUT_test_cost=5400
 TM_TIMEOUT_test_history=2400
 # shellcheck disable=SC2034
 TM_TIMEOUT_test_timeliness=1200
+# shellcheck disable=SC2034
+TM_TIMEOUT_test_ab=5400
 
 B_DEV=/dev/taskmonitor
 B_DBG=/sys/kernel/debug/taskmonitor
@@ -106,6 +110,20 @@ kv() {
 	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
 }
 
+# clocksource: the kernel's current clocksource (ktime, and so every
+# sample's ts, reads it).
+clocksource() {
+	cat /sys/devices/system/clocksource/clocksource0/current_clocksource
+}
+
+# clocksource_check TEST: record the clocksource at the end of TEST, and
+# whether the watchdog has switched it during the boot (the report says
+# so next to the figures).
+clocksource_check() {
+	out clocksource test="$1" now="$(clocksource)" \
+		unstable="$(dmesg | grep -c -i 'clocksource.*unstable\|TSC unstable')"
+}
+
 # cost_module N INTERVAL_MS SWEEPS REP
 cost_module() {
 	load interval_ms="$2" max_samples=0
@@ -122,7 +140,7 @@ cost_module() {
 	created=$(unload_created)
 	[ "$created" -gt 0 ] || fail "module: no sample taken with N=$1 interval $2 ms"
 	out cost tool=module n="$1" interval_ms="$2" rep="$4" cpu_ns=$((c1 - c0)) \
-		samples="$created" wall_ns=$(((t1 - t0) * 10000000))
+		samples="$created" wall_ns=$(((t1 - t0) * 10000000)) ${B_VARIANT:+variant=$B_VARIANT}
 }
 
 # cost_pidstat N INTERVAL_MS SWEEPS REP: pidstat's interval is whole
@@ -171,7 +189,8 @@ sweeps() {
 test_cost() {
 	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
 		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
-		mode="$BENCH_MODE"
+		mode="$BENCH_MODE" clocksource="$(clocksource)" \
+		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)"
 	for n in $BENCH_NS; do
 		spawn "$n"
 		rep=1
@@ -187,6 +206,7 @@ test_cost() {
 		done
 		unspawn
 	done
+	clocksource_check cost
 }
 
 # slab NAME: the /proc/slabinfo line of cache NAME, without the name.
@@ -296,6 +316,7 @@ test_history() {
 	[ "$left" -lt "$lines" ] || fail "drop_caches freed no sample ($left of $lines left)"
 	tm_unload
 	unspawn
+	clocksource_check history
 }
 
 # Timeliness: gaps between consecutive samples of a task.
@@ -319,4 +340,52 @@ test_timeliness() {
 		tm_unload
 	done
 	unspawn
+	clocksource_check timeliness
+}
+
+# A/B of module builds (bench/run.sh --ab): only the module's cost at
+# 10 ms, each build of /tm/ab/ loaded in turn on the same sleepers, in
+# alternating order from one repeat to the next (A B, B A, ...) so that
+# a slow drift of the host's load does not favour either.  First, the
+# cost of one wake-up of the kthread with nothing to sample.
+test_ab() {
+	[ -n "$BENCH_AB" ] || fail "no build to compare (BENCH_AB is empty)"
+	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
+		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
+		mode="$BENCH_MODE" clocksource="$(clocksource)" \
+		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)" builds="$(echo "$BENCH_AB" | tr ' ' ,)"
+	_ko=$TM_KO
+	# The fixed cost of a sweep: the kthread's wake-up and sleep with
+	# sampling paused and no task (3rd field of schedstat: times run).
+	rep=1
+	while [ $rep -le "$BENCH_REPEAT" ]; do
+		for v in $BENCH_AB; do
+			TM_KO=/tm/ab/$v.ko
+			load interval_ms=10
+			read -r c0 _w r0 <"/proc/$B_TID/schedstat"
+			sleep 3
+			read -r c1 _w r1 <"/proc/$B_TID/schedstat"
+			tm_unload
+			out wake variant="$v" rep=$rep cpu_ns=$((c1 - c0)) runs=$((r1 - r0))
+		done
+		rep=$((rep + 1))
+	done
+	for n in $BENCH_NS; do
+		spawn "$n"
+		rep=1
+		while [ $rep -le "$BENCH_REPEAT" ]; do
+			order=$BENCH_AB
+			# shellcheck disable=SC2086 # a list of words
+			[ $((rep % 2)) = 1 ] || order=$(printf '%s\n' $BENCH_AB | sed -n '1!G;h;$p')
+			for B_VARIANT in $order; do
+				TM_KO=/tm/ab/$B_VARIANT.ko
+				cost_module "$n" 10 "$(sweeps module "$n" 10)" $rep
+			done
+			rep=$((rep + 1))
+		done
+		unspawn
+	done
+	TM_KO=$_ko
+	B_VARIANT=
+	clocksource_check ab
 }
