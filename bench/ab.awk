@@ -6,26 +6,7 @@
 # its ratio to the first build, taken repeat by repeat (the builds of
 # one repeat ran back to back).
 #
-#   awk -f bench/ab.awk -v kernel=K -v accel=A -v date=D RAW
-
-function kvs(line,    i, n, f, a) {
-	delete V
-	n = split(line, f, " ")
-	for (i = 3; i <= n; i++) {
-		if (split(f[i], a, "=") == 2)
-			V[a[1]] = a[2]
-	}
-	return f[2]
-}
-
-function sort_n(arr, n,    i, j, t) {
-	for (i = 2; i <= n; i++) {
-		t = arr[i]
-		for (j = i - 1; j >= 1 && arr[j] > t; j--)
-			arr[j + 1] = arr[j]
-		arr[j + 1] = t
-	}
-}
+#   awk -f bench/lib.awk -f bench/ab.awk -v kernel=K -v accel=A -v date=D RAW
 
 # med_range LIST FMT: "median [min-max]" of a space-separated list.
 function med_range(list, fmt,    a, n, med) {

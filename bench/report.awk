@@ -4,33 +4,13 @@
 # run into the benchmark table (stdout) and the data files gnuplot draws
 # (in the directory given as -v dat=DIR: cost.dat, gaps-<ms>.dat).
 #
-#   awk -f bench/report.awk -v kernel=K -v accel=A -v date=D -v commit=C \
+#   awk -f bench/lib.awk -f bench/report.awk -v kernel=K -v accel=A -v date=D -v commit=C \
 #       -v dat=DIR RAW
 #
 # Medians over the repeats, with [min-max] to show the noise; ratios are
 # taken repeat by repeat (the measurements of one repeat ran back to back),
 # then summarised the same way.
 
-function kvs(line,    i, n, f, a) {
-	delete V
-	n = split(line, f, " ")
-	for (i = 3; i <= n; i++) {
-		if (split(f[i], a, "=") == 2)
-			V[a[1]] = a[2]
-	}
-	return f[2]
-}
-
-function sort_n(arr, n,    i, j, t) {
-	for (i = 2; i <= n; i++) {
-		t = arr[i]
-		for (j = i - 1; j >= 1 && arr[j] > t; j--)
-			arr[j + 1] = arr[j]
-		arr[j + 1] = t
-	}
-}
-
-# stats LIST: "median min max" of a space-separated list of numbers.
 function stats(list,    a, n, med) {
 	n = split(list, a, " ")
 	if (!n)

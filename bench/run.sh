@@ -203,7 +203,7 @@ for k in "${kernels[@]}"; do
 	[ $icount = 0 ] || accel="$accel -icount shift=0"
 	when=$(date -u '+%Y-%m-%d %H:%M UTC')
 	if [ $mode = ab ]; then
-		awk -f "$BENCH/ab.awk" -v kernel="$kver" -v accel="${accel:-?}" \
+		awk -f "$BENCH/lib.awk" -f "$BENCH/ab.awk" -v kernel="$kver" -v accel="${accel:-?}" \
 			-v date="$when" "$raw" | tee "$out/ab-$kver.txt"
 		if [ "$rc" != 0 ] || ! grep -q '^TM-BENCH cost ' "$raw"; then
 			tm_msg "bench $kver: the A/B run failed (see $runlog)"
@@ -213,7 +213,7 @@ for k in "${kernels[@]}"; do
 	fi
 	dat=$out/data-$series
 	mkdir -p "$dat"
-	awk -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
+	awk -f "$BENCH/lib.awk" -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
 		-v date="$when" -v commit="$commit" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
 	cat "$out/table-$kver.txt"
 	gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
