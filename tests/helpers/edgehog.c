@@ -59,6 +59,18 @@ static long watermark_kb(const char *which)
 	return sum * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* A new MiB of anonymous memory, touched so that it is resident; or NULL. */
+static char *take_mib(void)
+{
+	char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0x5a, MIB);
+	return p;
+}
+
 static long mem_available_mib(void)
 {
 	long kb = proc_value("/proc/meminfo", "MemAvailable:");
@@ -109,11 +121,9 @@ int main(int argc, char **argv)
 			min_avail = avail;
 		if (avail >= 0 && avail <= floor_mib)
 			break;
-		chunks[n] = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (chunks[n] == MAP_FAILED)
+		chunks[n] = take_mib();
+		if (!chunks[n])
 			break;
-		memset(chunks[n], 0x5a, MIB);
 		n++;
 	}
 	/* Past the floor, slowly, until kswapd runs the shrinkers. */
@@ -122,11 +132,9 @@ int main(int argc, char **argv)
 	       proc_value("/proc/meminfo", "MemFree:") > low_kb + 2048) {
 		struct timespec ts = { 0, 20 * 1000000L };
 
-		chunks[n] = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (chunks[n] == MAP_FAILED)
+		chunks[n] = take_mib();
+		if (!chunks[n])
 			break;
-		memset(chunks[n], 0x5a, MIB);
 		n++;
 		nanosleep(&ts, NULL);
 	}
