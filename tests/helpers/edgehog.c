@@ -1,20 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * edgehog: take anonymous memory until the machine is at the edge of
- * OOM, hold it, give it back.
+ * OOM, hold it there, give it back.
  *
  *   edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r]
  *
  * Allocates and touches 1 MiB at a time while MemAvailable in
- * /proc/meminfo stays above FLOOR_MIB (default 32).  With -r it then goes
- * on, a MiB every 20 ms, until kswapd has run shrinkers (slabs_scanned in
- * /proc/vmstat grew) or free memory is 2 MiB above the zones' low
- * watermarks (/proc/zoneinfo), where kswapd must wake.  It holds the
- * memory for HOLD_MS (default 3000) ms, touching it again now and then
- * and giving 4 MiB back whenever free memory comes within 2 MiB of the
- * min watermarks, and frees it.  It sets its own oom_score_adj to 1000:
- * should the OOM killer come after all, it takes the hog.  Prints
- * "edgehog: took N MiB, MemAvailable min M MiB, slabs scanned S".
+ * /proc/meminfo stays above FLOOR_MIB (default 32).  With -r it then
+ * steers the free memory of the largest zone (/proc/zoneinfo) into the
+ * band between its low and min watermarks, a quarter MiB at a time:
+ * below the low watermark every page it faults in wakes kswapd, which
+ * reclaims (and runs the shrinkers) until the zone is back at its high
+ * watermark; above the min watermark no allocation has to reclaim
+ * directly, so the OOM killer has no reason to come.  It stays in that
+ * band until kswapd has run shrinkers (slabs_scanned in /proc/vmstat
+ * grew) or HOLD_MS have passed, then holds the memory for HOLD_MS
+ * (default 3000) ms, still steering, touching it again now and then, and
+ * frees it.  Without -r it only holds what it took.  It sets its own
+ * oom_score_adj to 1000: should the OOM killer come after all, it takes
+ * the hog.  Prints "edgehog: took N MiB, MemAvailable min M MiB, slabs
+ * scanned S, ...".
+ *
+ * The band is per zone, not MemFree against the sum of the watermarks:
+ * the small DMA zone's free pages are held back by its lowmem reserve,
+ * so MemFree can look comfortable while the zone that every allocation
+ * comes from is at its min watermark.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -25,6 +35,21 @@
 #include <unistd.h>
 
 #define MIB (1024L * 1024)
+#define STEP (MIB / 4)
+#define MAX_CHUNKS 262144
+
+/* The largest zone's free pages and watermarks, in KiB. */
+struct zone_state {
+	long free, min, low;
+};
+
+struct hog {
+	char *chunk[MAX_CHUNKS];
+	size_t len[MAX_CHUNKS];
+	long n;
+	long bytes;
+	long gave_back;
+};
 
 /* A "KEY value" number of FILE (/proc/meminfo, /proc/vmstat), or -1. */
 static long proc_value(const char *file, const char *key)
@@ -43,49 +68,111 @@ static long proc_value(const char *file, const char *key)
 	return v;
 }
 
-/* Sum of the "min" or "low" watermarks of every zone, in KiB. */
-static long watermark_kb(const char *which)
+/*
+ * Reads the zone with the most managed pages from /proc/zoneinfo, where
+ * a zone's "pages free", "min" and "low" lines (boost included) come
+ * before its "managed" line.  Returns 0, or -1 if there is none.
+ */
+static int largest_zone(struct zone_state *z)
 {
+	long v, free = 0, min = 0, low = 0, best = -1;
+	long kib = sysconf(_SC_PAGESIZE) / 1024;
 	char line[256], key[32];
-	long v, sum = 0;
 	FILE *f = fopen("/proc/zoneinfo", "r");
 
 	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %31s %ld", key, &v) == 2 && !strcmp(key, which))
-			sum += v;
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " pages free %ld", &v) == 1)
+			free = v;
+		else if (sscanf(line, " %31s %ld", key, &v) != 2)
+			continue;
+		else if (!strcmp(key, "min"))
+			min = v;
+		else if (!strcmp(key, "low"))
+			low = v;
+		else if (!strcmp(key, "managed") && v > best) {
+			best = v;
+			z->free = free * kib;
+			z->min = min * kib;
+			z->low = low * kib;
+		}
+	}
 	fclose(f);
-	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+	return best < 0 ? -1 : 0;
 }
 
-/* A new MiB of anonymous memory, touched so that it is resident; or NULL. */
-static char *take_mib(void)
+/* Takes @len bytes more and touches them; returns 0 or -1. */
+static int take(struct hog *h, size_t len)
 {
-	char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
 
+	if (h->n == MAX_CHUNKS)
+		return -1;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return NULL;
-	memset(p, 0x5a, MIB);
-	return p;
+		return -1;
+	memset(p, 0x5a, len);
+	h->chunk[h->n] = p;
+	h->len[h->n++] = len;
+	h->bytes += len;
+	return 0;
 }
 
-static long mem_available_mib(void)
+/* Gives the newest chunk back. */
+static void give(struct hog *h)
 {
-	long kb = proc_value("/proc/meminfo", "MemAvailable:");
-
-	return kb < 0 ? -1 : kb / 1024;
+	if (h->n == 0)
+		return;
+	h->n--;
+	munmap(h->chunk[h->n], h->len[h->n]);
+	h->bytes -= h->len[h->n];
+	h->gave_back++;
 }
+
+/*
+ * One step towards the band between the largest zone's min and low
+ * watermarks: a quarter MiB more above the low watermark's last quarter
+ * MiB, one chunk back within a quarter MiB of the min watermark.
+ * (Debug kernels and slow emulation allocate a lot behind the hog's
+ * back, so the band should be a few MiB wide: vm.watermark_scale_factor.)
+ */
+static void steer(struct hog *h)
+{
+	struct zone_state z;
+
+	if (largest_zone(&z))
+		return;
+	if (z.free < z.min + STEP / 1024)
+		give(h);
+	else if (z.free > z.low - STEP / 1024)
+		take(h, STEP);
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct hog hog;
 
 int main(int argc, char **argv)
 {
-	long floor_mib = 32, hold_ms = 3000, n = 0, cap = 65536, i, avail, min_avail;
-	long scanned0, low_kb, min_kb, backoffs = 0;
-	int reclaim = 0;
-	char **chunks;
+	long floor_mib = 32, hold_ms = 3000, i, avail, min_avail, end;
+	long scanned0, in_band_ms = -1;
+	int reclaim = 0, opt;
 	FILE *f;
-	int opt;
 
 	while ((opt = getopt(argc, argv, "f:H:r")) != -1) {
 		switch (opt) {
@@ -108,57 +195,41 @@ int main(int argc, char **argv)
 		fputs("1000\n", f);
 		fclose(f);
 	}
-	chunks = calloc(cap, sizeof(*chunks));
-	if (!chunks)
-		return 2;
-	min_avail = mem_available_mib();
+	min_avail = proc_value("/proc/meminfo", "MemAvailable:") / 1024;
 	scanned0 = proc_value("/proc/vmstat", "slabs_scanned");
-	low_kb = watermark_kb("low");
-	min_kb = watermark_kb("min");
-	while (n < cap) {
-		avail = mem_available_mib();
-		if (avail >= 0 && avail < min_avail)
+	for (;;) {
+		avail = proc_value("/proc/meminfo", "MemAvailable:") / 1024;
+		if (avail < min_avail)
 			min_avail = avail;
-		if (avail >= 0 && avail <= floor_mib)
+		if (avail <= floor_mib || take(&hog, MIB))
 			break;
-		chunks[n] = take_mib();
-		if (!chunks[n])
-			break;
-		n++;
 	}
-	/* Past the floor, slowly, until kswapd runs the shrinkers. */
-	while (reclaim && n < cap &&
-	       proc_value("/proc/vmstat", "slabs_scanned") == scanned0 &&
-	       proc_value("/proc/meminfo", "MemFree:") > low_kb + 2048) {
-		struct timespec ts = { 0, 20 * 1000000L };
-
-		chunks[n] = take_mib();
-		if (!chunks[n])
-			break;
-		n++;
-		nanosleep(&ts, NULL);
+	/* In the band until a shrinker has run, for HOLD_MS at most. */
+	end = now_ms() + hold_ms;
+	while (reclaim && now_ms() < end &&
+	       proc_value("/proc/vmstat", "slabs_scanned") == scanned0) {
+		steer(&hog);
+		pause_ms(5);
 	}
-	for (i = 0; i < hold_ms / 100; i++) {
-		struct timespec ts = { 0, 100 * 1000000L };
+	if (reclaim)
+		in_band_ms = hold_ms - (end - now_ms());
+	for (i = 0, end = now_ms() + hold_ms; now_ms() < end; i++) {
 		long j;
 
-		for (j = i % 8; j < n; j += 8)
-			chunks[j][(i * 4096) % MIB] ^= 1;
-		/* Too close to the OOM killer: step back a little. */
-		if (proc_value("/proc/meminfo", "MemFree:") < watermark_kb("min") + 2048) {
-			for (j = 0; j < 4 && n > 0; j++)
-				munmap(chunks[--n], MIB);
-			backoffs++;
-		}
-		avail = mem_available_mib();
-		if (avail >= 0 && avail < min_avail)
+		for (j = i % 8; j < hog.n; j += 8)
+			hog.chunk[j][(i * 4096) % hog.len[j]] ^= 1;
+		if (reclaim)
+			steer(&hog);
+		avail = proc_value("/proc/meminfo", "MemAvailable:") / 1024;
+		if (avail < min_avail)
 			min_avail = avail;
-		nanosleep(&ts, NULL);
+		pause_ms(reclaim ? 5 : 100);
 	}
-	for (i = 0; i < n; i++)
-		munmap(chunks[i], MIB);
-	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld, backed off %ld times (watermarks: min %ld low %ld KiB)\n",
-	       n, min_avail, proc_value("/proc/vmstat", "slabs_scanned") - scanned0,
-	       backoffs, min_kb, low_kb);
+	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld, gave back %ld times, %ld ms to the first shrinker\n",
+	       hog.bytes / MIB, min_avail,
+	       proc_value("/proc/vmstat", "slabs_scanned") - scanned0,
+	       hog.gave_back, in_band_ms);
+	while (hog.n)
+		give(&hog);
 	return 0;
 }
