@@ -3,23 +3,24 @@
  * edgehog: take anonymous memory until the machine is at the edge of
  * OOM, hold it there, give it back.
  *
- *   edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r]
+ *   edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r [-W WAIT_MS]]
  *
  * Allocates and touches 1 MiB at a time while MemAvailable in
  * /proc/meminfo stays above FLOOR_MIB (default 32).  With -r it then
  * steers the free memory of the largest zone (/proc/zoneinfo) into the
- * band between its low and min watermarks, a quarter MiB at a time:
- * below the low watermark every page it faults in wakes kswapd, which
- * reclaims (and runs the shrinkers) until the zone is back at its high
- * watermark; above the min watermark no allocation has to reclaim
- * directly, so the OOM killer has no reason to come.  It stays in that
- * band until kswapd has run shrinkers (slabs_scanned in /proc/vmstat
- * grew) or HOLD_MS have passed, then holds the memory for HOLD_MS
- * (default 3000) ms, still steering, touching it again now and then, and
- * frees it.  Without -r it only holds what it took.  It sets its own
- * oom_score_adj to 1000: should the OOM killer come after all, it takes
- * the hog.  Prints "edgehog: took N MiB, MemAvailable min M MiB, slabs
- * scanned S, ...".
+ * band between its low and min watermarks, off the band's last quarter
+ * above min: below the low watermark every page it faults in wakes
+ * kswapd, which reclaims (and runs the shrinkers) until the zone is back
+ * at its high watermark; above the min watermark no allocation has to
+ * reclaim directly, so the OOM killer has no reason to come.  It stays in
+ * that band until kswapd has run shrinkers (slabs_scanned in
+ * /proc/vmstat grew) or WAIT_MS (default 120000: the way there is slow
+ * in a debug kernel on a busy host) have passed, then holds the memory
+ * for HOLD_MS (default 3000) ms, still steering, touching it again now
+ * and then, and frees it.  Without -r it only holds what it took.  It sets
+ * its own oom_score_adj to 1000: should the OOM killer come after all,
+ * it takes the hog.  Prints "edgehog: took N MiB, MemAvailable min M MiB,
+ * slabs scanned S, ...".
  *
  * The band is per zone, not MemFree against the sum of the watermarks:
  * the small DMA zone's free pages are held back by its lowmem reserve,
@@ -133,21 +134,32 @@ static void give(struct hog *h)
 
 /*
  * One step towards the band between the largest zone's min and low
- * watermarks: a quarter MiB more above the low watermark's last quarter
- * MiB, one chunk back within a quarter MiB of the min watermark.
- * (Debug kernels and slow emulation allocate a lot behind the hog's
- * back, so the band should be a few MiB wide: vm.watermark_scale_factor.)
+ * watermarks.  Above the low watermark's last quarter MiB: half the way
+ * to it (a quarter MiB at least; reading /proc/zoneinfo is slow in a
+ * debug kernel, so not a quarter MiB per look).  Below the guard, a
+ * quarter of the band above the min watermark: chunks back, as much as
+ * it is below and a quarter MiB more.  The guard is there because the
+ * rest of the machine allocates between two looks of the hog, and a
+ * debug kernel (KASAN, kmemleak) allocates a lot: the band should be a
+ * few MiB wide (vm.watermark_scale_factor).
  */
 static void steer(struct hog *h)
 {
 	struct zone_state z;
+	long over, guard;
 
 	if (largest_zone(&z))
 		return;
-	if (z.free < z.min + STEP / 1024)
-		give(h);
-	else if (z.free > z.low - STEP / 1024)
-		take(h, STEP);
+	over = (z.free - z.low) * 1024 + STEP;
+	guard = z.min + (z.low - z.min) / 4;
+	if (z.free < guard) {
+		long back = h->bytes - ((guard - z.free) * 1024 + STEP);
+
+		while (h->n && h->bytes > back)
+			give(h);
+	} else if (over > 0) {
+		take(h, over / 2 / STEP * STEP + STEP);
+	}
 }
 
 static void pause_ms(long ms)
@@ -170,11 +182,11 @@ static struct hog hog;
 int main(int argc, char **argv)
 {
 	long floor_mib = 32, hold_ms = 3000, i, avail, min_avail, end;
-	long scanned0, in_band_ms = -1;
+	long wait_ms = 120000, scanned0, start, to_shrinker_ms = -1;
 	int reclaim = 0, opt;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "f:H:r")) != -1) {
+	while ((opt = getopt(argc, argv, "f:H:rW:")) != -1) {
 		switch (opt) {
 		case 'f':
 			floor_mib = atol(optarg);
@@ -185,8 +197,11 @@ int main(int argc, char **argv)
 		case 'r':
 			reclaim = 1;
 			break;
+		case 'W':
+			wait_ms = atol(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r]\n");
+			fprintf(stderr, "usage: edgehog [-f FLOOR_MIB] [-H HOLD_MS] [-r [-W WAIT_MS]]\n");
 			return 2;
 		}
 	}
@@ -204,15 +219,16 @@ int main(int argc, char **argv)
 		if (avail <= floor_mib || take(&hog, MIB))
 			break;
 	}
-	/* In the band until a shrinker has run, for HOLD_MS at most. */
-	end = now_ms() + hold_ms;
+	/* Into the band until a shrinker has run, for WAIT_MS at most. */
+	start = now_ms();
+	end = start + wait_ms;
 	while (reclaim && now_ms() < end &&
 	       proc_value("/proc/vmstat", "slabs_scanned") == scanned0) {
 		steer(&hog);
 		pause_ms(5);
 	}
 	if (reclaim)
-		in_band_ms = hold_ms - (end - now_ms());
+		to_shrinker_ms = now_ms() - start;
 	for (i = 0, end = now_ms() + hold_ms; now_ms() < end; i++) {
 		long j;
 
@@ -228,7 +244,7 @@ int main(int argc, char **argv)
 	printf("edgehog: took %ld MiB, MemAvailable min %ld MiB, slabs scanned %ld, gave back %ld times, %ld ms to the first shrinker\n",
 	       hog.bytes / MIB, min_avail,
 	       proc_value("/proc/vmstat", "slabs_scanned") - scanned0,
-	       hog.gave_back, in_band_ms);
+	       hog.gave_back, to_shrinker_ms);
 	while (hog.n)
 		give(&hog);
 	return 0;

@@ -152,18 +152,27 @@ test_torture_memory_edge() {
 	# edgehog holds the largest zone between its min and low watermarks.
 	# By default they are less than a MiB apart, and this kernel (KASAN,
 	# kmemleak, lockdep) allocates more than that behind the hog's back
-	# between two of its looks: widen the band to 1% of the zone.
+	# between two of its looks: widen the band to 2% of the zone.
 	# Watermark boosting (after a fragmentation event) would raise the
-	# min watermark by megabytes at once, under the hog: off.
+	# min watermark by megabytes at once, under the hog: off.  And the
+	# small DMA zone out of the way (a lowmem reserve larger than itself):
+	# otherwise allocations fall back to it once the large zone is below
+	# its low watermark, and kswapd, which sleeps while any zone is
+	# balanced, stays asleep until they have used up the DMA zone too.
 	wsf=$(cat /proc/sys/vm/watermark_scale_factor)
 	boost=$(cat /proc/sys/vm/watermark_boost_factor)
-	echo 100 >/proc/sys/vm/watermark_scale_factor
+	lrr=$(cat /proc/sys/vm/lowmem_reserve_ratio)
+	echo 200 >/proc/sys/vm/watermark_scale_factor
 	echo 0 >/proc/sys/vm/watermark_boost_factor
+	echo "$lrr" | awk '{ $1 = 1; print }' >/proc/sys/vm/lowmem_reserve_ratio
+	vm0=$(reclaim_counters)
 	rc=0
 	edgehog -r -f $((total / 25 + 16)) -H $((DBG_SECS * 1000 / 2)) >hog.out 2>&1 || rc=$?
 	echo "$wsf" >/proc/sys/vm/watermark_scale_factor
 	echo "$boost" >/proc/sys/vm/watermark_boost_factor
+	echo "$lrr" >/proc/sys/vm/lowmem_reserve_ratio
 	[ $rc = 0 ] || fail "edgehog: $(cat hog.out)"
+	note "reclaim counters (/proc/vmstat) before: $vm0; after: $(reclaim_counters)"
 	dbg_bg_stop
 	first1=$(grep -m 1 "^pid $p " "$DBG_DEV" | awk '{ print $8 }')
 	note "$(cat hog.out); task_sample objects before: $before, now: $(awk '$1 == "task_sample" { print $2 }' /proc/slabinfo); oldest ts of $p: $first0 -> $first1"
@@ -176,6 +185,12 @@ test_torture_memory_edge() {
 	sleep 1
 	[ "$(grep -c "^pid $p " "$DBG_DEV")" -gt "$n0" ] || fail "sampling stopped after the memory hog"
 	dbg_unload
+}
+
+# reclaim_counters: what kswapd and direct reclaim did, from /proc/vmstat.
+reclaim_counters() {
+	awk '$1 ~ /^(pageoutrun|allocstall_(dma32|normal)|slabs_scanned|kswapd_(low|high)_wmark_hit_quickly|compact_stall)$/ {
+		printf "%s%s %s", sep, $1, $2; sep = ", " }' /proc/vmstat
 }
 
 # pids_listed: how many distinct pids the history shows.
