@@ -14,11 +14,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "tm_cmd.h"
 #include "tm_format.h"
@@ -133,6 +136,39 @@ static int tm_seq_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * seq_file's buffer is one page, and one read() returns at most one
+ * buffer: about 40 lines, so a system call and a stop/start of the
+ * iterator for every 40 lines.  A reader asking for more at once (cat
+ * asks for 128 KiB) gets a buffer as large as its request, up to this.
+ */
+#define TM_SEQ_BUF_MAX (128 * 1024)
+
+/* Gives @m a buffer of up to TM_SEQ_BUF_MAX for a first read of @size. */
+static void tm_seq_grow_buf(struct seq_file *m, size_t size)
+{
+	size_t want = min_t(size_t, PAGE_ALIGN(size), TM_SEQ_BUF_MAX);
+
+	if (m->buf || want <= PAGE_SIZE)
+		return;
+	/* On failure seq_read() allocates its usual page. */
+	m->buf = kvmalloc(want, GFP_KERNEL_ACCOUNT);
+	if (m->buf)
+		m->size = want;
+}
+
+static ssize_t tm_seq_read(struct file *file, char __user *ubuf, size_t size,
+			   loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+
+	/* Another read() of this file may be using the buffer. */
+	mutex_lock(&m->lock);
+	tm_seq_grow_buf(m, size);
+	mutex_unlock(&m->lock);
+	return seq_read(file, ubuf, size, ppos);
+}
+
 static const struct seq_operations tm_seq_ops = {
 	.start = tm_seq_start,
 	.next = tm_seq_next,
@@ -166,7 +202,7 @@ static int tm_seq_release(struct inode *inode, struct file *file)
 const struct file_operations tm_history_fops = {
 	.owner = THIS_MODULE,
 	.open = tm_seq_open,
-	.read = seq_read,
+	.read = tm_seq_read,
 	.llseek = seq_lseek,
 	.write = tm_cmd_write,
 	.release = tm_seq_release,
