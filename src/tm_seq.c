@@ -6,10 +6,15 @@
  * seq_file stops and restarts its iterator every time the buffer is full.
  * Finding the n-th sample again from the start on each restart would make
  * a read quadratic in the history length, so the iterator instead keeps a
- * reference on the task and on the sample it stands on, across reads.
+ * reference on the task and on the last sample it reached, across reads.
  * The sample may be reclaimed meanwhile; it then says so (its next pointer
  * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
  * since histories only lose samples from their head.
+ *
+ * Taking the history's lock and a reference for every line cost as much
+ * as formatting it, so the iterator copies up to TM_SEQ_BATCH samples
+ * under one hold of the lock and shows the copies: a sample taken or
+ * reclaimed meanwhile may or may not show, as with any read in progress.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,22 +34,38 @@
 #include "tm_sample.h"
 #include "tm_seq.h"
 
+/* Samples copied at each visit of a history (2.8 KiB of copies). */
+#define TM_SEQ_BATCH 32
+
 struct tm_iter {
 	struct pid_namespace *ns; /* the opener's */
 	struct tm_task *task; /* referenced, or NULL */
-	struct task_sample *cur; /* referenced, or NULL */
+	struct task_sample *last; /* referenced: the last one copied, or NULL */
+	struct task_sample *cur; /* in @copy: the record to show, or NULL */
 	loff_t pos; /* seq_file index of @cur */
 	pid_t nr; /* @task's PID in @ns */
+	unsigned int nr_copies;
+	struct task_sample copy[TM_SEQ_BATCH]; /* the next lines of @task */
 };
 
 static void tm_iter_drop(struct tm_iter *it)
 {
-	if (it->cur)
-		tm_sample_put(it->cur);
+	if (it->last)
+		tm_sample_put(it->last);
 	if (it->task)
 		tm_task_put(it->task);
-	it->cur = NULL;
+	it->last = NULL;
 	it->task = NULL;
+	it->cur = NULL;
+}
+
+/* Copies the next samples of the task; NULL at the end of its history. */
+static struct task_sample *tm_iter_fill(struct tm_iter *it)
+{
+	it->nr_copies =
+		tm_history_copy(it->task, &it->last, it->copy, TM_SEQ_BATCH);
+	it->cur = it->nr_copies ? it->copy : NULL;
+	return it->cur;
 }
 
 /*
@@ -59,31 +80,29 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 
 		it->nr = pid_nr_ns(t->pid, it->ns);
 		if (it->nr) {
-			it->cur = tm_history_first(t);
-			if (it->cur) {
-				it->task = t;
+			it->task = t;
+			if (tm_iter_fill(it))
 				return it->cur;
-			}
+			it->task = NULL;
 		}
 		next = tm_task_next(t);
 		tm_task_put(t);
 		t = next;
 	}
+	it->cur = NULL;
 	return NULL;
 }
 
 static struct task_sample *tm_iter_advance(struct tm_iter *it)
 {
-	struct task_sample *s = tm_history_next(it->task, it->cur);
 	struct tm_task *t;
 
-	tm_sample_put(it->cur);
-	it->cur = s;
-	if (s)
-		return s;
+	if (++it->cur < it->copy + it->nr_copies)
+		return it->cur;
+	if (tm_iter_fill(it))
+		return it->cur;
 	t = tm_task_next(it->task);
-	tm_task_put(it->task);
-	it->task = NULL;
+	tm_iter_drop(it);
 	return tm_iter_enter(it, t);
 }
 
