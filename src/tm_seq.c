@@ -11,10 +11,14 @@
  * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
  * since histories only lose samples from their head.
  *
- * Taking the history's lock and a reference for every line cost as much
- * as formatting it, so the iterator copies up to TM_SEQ_BATCH samples
- * under one hold of the lock and shows the copies: a sample taken or
- * reclaimed meanwhile may or may not show, as with any read in progress.
+ * Rather than taking the history's lock and a reference for every line,
+ * the iterator copies up to TM_SEQ_BATCH samples under one hold of the
+ * lock and formats the copies: a sample taken or reclaimed meanwhile may
+ * or may not show, as with any read in progress.  A seq_file record is
+ * as many of the copies as surely fit in the buffer, so that seq_file's
+ * work per record is spent once for many lines and no line is formatted
+ * twice.  seq_file counts its position in records; the file offset
+ * stays in bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,6 +49,7 @@ struct tm_iter {
 	loff_t pos; /* seq_file index of @cur */
 	pid_t nr; /* @task's PID in @ns */
 	unsigned int nr_copies;
+	unsigned int shown; /* lines the last ->show() of @cur wrote */
 	struct task_sample copy[TM_SEQ_BATCH]; /* the next lines of @task */
 };
 
@@ -93,11 +98,13 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 	return NULL;
 }
 
-static struct task_sample *tm_iter_advance(struct tm_iter *it)
+/* Moves @n lines on. */
+static struct task_sample *tm_iter_advance(struct tm_iter *it, unsigned int n)
 {
 	struct tm_task *t;
 
-	if (++it->cur < it->copy + it->nr_copies)
+	it->cur += n;
+	if (it->cur < it->copy + it->nr_copies)
 		return it->cur;
 	if (tm_iter_fill(it))
 		return it->cur;
@@ -115,11 +122,14 @@ static void *tm_seq_start(struct seq_file *m, loff_t *pos)
 	if (*pos && *pos == it->pos)
 		return it->cur;
 
-	/* A rewind or a seek: walk from the start. */
+	/*
+	 * A rewind: walk from the start.  (seq_file's seeks restart at 0
+	 * too; were it to ask for another record, take it as a line.)
+	 */
 	tm_iter_drop(it);
 	s = tm_iter_enter(it, tm_task_next(NULL));
 	for (it->pos = 0; s && it->pos < *pos; it->pos++)
-		s = tm_iter_advance(it);
+		s = tm_iter_advance(it, 1);
 	it->pos = *pos;
 	return s;
 }
@@ -129,7 +139,7 @@ static void *tm_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct tm_iter *it = m->private;
 
 	it->pos = ++*pos;
-	return tm_iter_advance(it);
+	return tm_iter_advance(it, it->shown);
 }
 
 static void tm_seq_stop(struct seq_file *m, void *v)
@@ -138,20 +148,23 @@ static void tm_seq_stop(struct seq_file *m, void *v)
 }
 
 /*
- * Formats the line straight into the seq_file buffer when the longest
- * line fits there, which is the usual case, saving a copy of every line.
+ * Formats the lines straight into the seq_file buffer, as many as surely
+ * fit.  When not even one does, the buffer is marked full: seq_file then
+ * hands it out and calls again with an empty one, which always has room
+ * for a line.
  */
 static int tm_seq_show(struct seq_file *m, void *v)
 {
 	struct tm_iter *it = m->private;
-	char line[TM_LINE_MAX];
+	struct task_sample *end = it->copy + it->nr_copies;
+	struct task_sample *s;
 	char *buf;
 
-	if (seq_get_buf(m, &buf) >= TM_LINE_MAX) {
-		seq_commit(m, tm_format_sample(buf, it->nr, v));
-		return 0;
-	}
-	seq_write(m, line, tm_format_sample(line, it->nr, v));
+	for (s = v; s < end && seq_get_buf(m, &buf) >= TM_LINE_MAX; s++)
+		seq_commit(m, tm_format_sample(buf, it->nr, s));
+	it->shown = s - (struct task_sample *)v;
+	if (!it->shown)
+		seq_commit(m, -1);
 	return 0;
 }
 
