@@ -92,6 +92,8 @@ function median(list,    p) {
 		k = V["samples"] SUBSEP V["src"]
 		rd_ns[k] = rd_ns[k] " " V["ns"]
 		rd_bytes[V["samples"]] = V["bytes"]
+		if (V["rep"] > reps)
+			reps = V["rep"]
 		if (!(V["samples"] in seen_s)) {
 			seen_s[V["samples"]] = 1
 			sizes[++nsz] = V["samples"]
@@ -117,17 +119,8 @@ function median(list,    p) {
 	}
 }
 
-END {
-	sort_n(ns, nn)
-	sort_n(sizes, nsz)
-	printf "taskmonitor bench: kernel %s, accelerator %s, %s, commit %s\n", kernel, accel, date, commit
-	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n",
-		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
-	printf "clocksource: %s%s%s%s\n\n", (cs_start == "" ? "not recorded" : cs_start),
-		(cs_reliable > 0 ? " (booted with tsc=reliable)" : ""),
-		(cs_changed != "" ? "; CHANGED to " cs_changed " (figures after the switch are inflated)" : ", kept to the end"),
-		(cs_unstable > 0 ? "; the kernel log has " cs_unstable " 'unstable' clocksource message(s)" : "")
-
+# section_cost: section 1, the table of monitoring costs and its goals.
+function section_cost(    ii, iv, i, n, r, m, rp, rq, lo, hi, a, b, c) {
 	print "1. Monitoring cost: CPU time per task-sample (ns of CPU / samples taken)"
 	printf "| %5s | %8s | %-26s | %-26s | %-26s | %-22s | %-22s |\n", "N", "interval",
 		"module kthread", "pidstat", "/proc poller", "pidstat / module", "poller / module"
@@ -193,6 +186,22 @@ END {
 		printf "at N=1000: pidstat/module = %sx (goal >= 150x); poller/module = %sx at 1 s, %sx at 10 ms (goal >= 35x)\n",
 			fmt_num(ratio_p[1000, 1000]), fmt_num(ratio_q[1000, 1000]), fmt_num(ratio_q[1000, 10])
 	print ""
+}
+
+END {
+	sort_n(ns, nn)
+	sort_n(sizes, nsz)
+	printf "taskmonitor bench: kernel %s, accelerator %s, %s, commit %s\n", kernel, accel, date, commit
+	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n",
+		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
+	printf "clocksource: %s%s%s%s\n\n", (cs_start == "" ? "not recorded" : cs_start),
+		(cs_reliable > 0 ? " (booted with tsc=reliable)" : ""),
+		(cs_changed != "" ? "; CHANGED to " cs_changed " (figures after the switch are inflated)" : ", kept to the end"),
+		(cs_unstable > 0 ? "; the kernel log has " cs_unstable " 'unstable' clocksource message(s)" : "")
+
+	# bench/run.sh --history measures no cost: no section 1 then.
+	if (nn)
+		section_cost()
 
 	if (have_mem) {
 		slab_obj = 4096 * M["pages"] / M["perslab"]

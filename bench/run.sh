@@ -12,7 +12,7 @@
 # turns them into a table (bench/report.awk) and PNG figures (gnuplot,
 # bench/plots.gp).  See bench/README.md.
 #
-#   bench/run.sh [--smoke | --ab 'REV...'] [--icount] [--kernel K]...
+#   bench/run.sh [--smoke | --ab 'REV...' | --history] [--icount] [--kernel K]...
 #                [--out DIR] [--no-readme] [--results FILE]
 #
 # --smoke      the tiny version that `make check` runs: N=10, a few
@@ -25,6 +25,12 @@
 #              times, default 5), the builds interleaved; prints each
 #              build's cost per task-sample and its ratio to the first.
 #              Never touches bench/README.md
+# --history    only sections 2, 3 and 5 (memory, reading, reclaim: the
+#              test that builds the 10^6-sample history), a few minutes
+#              per kernel, for work on the reader; $BENCH_HIST_SIZES
+#              (default "10000 100000 1000000") and $BENCH_REPEAT
+#              (default 3) change its sizes and repeats.  Never touches
+#              bench/README.md
 # --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
@@ -60,6 +66,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) mode=smoke ;;
 	--ab) mode=ab; IFS=', ' read -r -a ab_revs <<<"$2"; shift ;;
+	--history) mode=history; readme=0 ;;
 	--icount) icount=1 ;;
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--out) out=$(realpath -m "$2"); shift ;;
@@ -134,6 +141,13 @@ BENCH_NS='${BENCH_AB_NS:-1 100 1000 4000}'
 BENCH_REPEAT=${BENCH_REPEAT:-5}
 EOF
 	mem=${BENCH_MEM:-2048}
+elif [ $mode = history ]; then
+	cat >"$overlay/tm/bench.conf" <<EOF
+BENCH_MODE=history
+BENCH_HIST_SIZES='${BENCH_HIST_SIZES:-10000 100000 1000000}'
+BENCH_REPEAT=${BENCH_REPEAT:-3}
+EOF
+	mem=${BENCH_MEM:-2048}
 else
 	: >"$overlay/tm/bench.conf"
 	mem=${BENCH_MEM:-2048}
@@ -145,6 +159,8 @@ commit=$(git -C "$TM_TOP" describe --always --dirty 2>/dev/null || echo unknown)
 tests='bench,!bench/test_ab'
 if [ $mode = ab ]; then
 	tests=bench/test_ab
+elif [ $mode = history ]; then
+	tests=bench/test_history
 fi
 if [ $icount = 1 ]; then
 	[ "${TM_ACCEL:-tcg}" = tcg ] || tm_die "--icount needs TCG (TM_ACCEL=$TM_ACCEL)"
@@ -216,21 +232,24 @@ for k in "${kernels[@]}"; do
 	awk -f "$BENCH/lib.awk" -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
 		-v date="$when" -v commit="$commit" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
 	cat "$out/table-$kver.txt"
-	gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
-		"$BENCH/plots.gp" || { tm_msg "gnuplot failed"; status=1; }
+	[ $mode = history ] ||
+		gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
+			"$BENCH/plots.gp" || { tm_msg "gnuplot failed"; status=1; }
 
 	# The machinery must have produced every kind of figure.
 	problems=()
 	[ "$rc" = 0 ] || problems+=("the guest run failed (see $runlog)")
-	for what in "cost tool=module" "cost tool=pidstat" "cost tool=poller" \
-		"read src=debugfs" "read src=dev" "read src=tmpfs" mem reclaim gaps gaphist; do
+	expect=("read src=debugfs" "read src=dev" "read src=tmpfs" mem reclaim)
+	[ $mode = history ] ||
+		expect+=("cost tool=module" "cost tool=pidstat" "cost tool=poller" gaps gaphist)
+	for what in "${expect[@]}"; do
 		grep -q "^TM-BENCH $what" "$raw" || problems+=("no '$what' result")
 	done
 	if awk '$2 == "cost" { for (i = 3; i <= NF; i++) if ($i ~ /^samples=0*$/) bad = 1 } END { exit !bad }' "$raw"; then
 		problems+=("a cost measurement collected no sample")
 	fi
 	for f in "cost-$series.png" "gaps-$series.png"; do
-		[ -s "$out/$f" ] || problems+=("$f was not drawn")
+		[ $mode = history ] || [ -s "$out/$f" ] || problems+=("$f was not drawn")
 	done
 	if [ ${#problems[@]} -gt 0 ]; then
 		status=1

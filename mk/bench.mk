@@ -13,6 +13,8 @@
 #                      of src/ (git revisions, "." the working tree)
 #                      interleaved in one guest; BENCH_ICOUNT=1 counts
 #                      instructions instead of time (QEMU -icount)
+#   make bench-history only sections 2, 3 and 5 (memory, reading,
+#                      reclaim), for work on the reader
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
@@ -27,7 +29,7 @@ BENCH_ICOUNT ?=
 
 CHECK_STAGES += check-bench-smoke
 
-.PHONY: bench bench-smoke bench-ab check-bench-smoke
+.PHONY: bench bench-smoke bench-ab bench-history check-bench-smoke
 
 bench:
 	$(BENCH_TOP)/bench/run.sh $(foreach k,$(BENCH_KERNELS),--kernel $(k))
@@ -38,6 +40,9 @@ bench-smoke:
 bench-ab:
 	$(BENCH_TOP)/bench/run.sh --ab '$(AB)' $(if $(BENCH_ICOUNT),--icount) \
 		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
+
+bench-history:
+	$(BENCH_TOP)/bench/run.sh --history $(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
 check-bench-smoke: check-start
 	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
@@ -53,6 +58,8 @@ help::
 	@echo "  make bench-ab AB='REV...'  only the module's cost at 10 ms, for each build of src/"
 	@echo "                     at the git revisions REV ('.' = working tree; default 'HEAD .'),"
 	@echo "                     interleaved in one guest; a few minutes per kernel"
+	@echo "  make bench-history  only memory, reading and reclaim (sections 2, 3, 5); a few"
+	@echo "                     minutes per kernel; BENCH_HIST_SIZES=\"10000 100000 1000000\""
 	@echo "  BENCH_ICOUNT=1     with bench-ab: QEMU -icount, CPU time = instructions (1 ns each)"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
 	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"

@@ -4,7 +4,7 @@
  * is dominated by number formatting, so this does not go through the
  * general vsnprintf() machinery: keys are copied as constant strings (an
  * inline copy of known size) and numbers are written in place, two digits
- * at a time.
+ * at a time, each pair copied from a table.
  */
 #include <linux/bitops.h>
 #include <linux/math64.h>
@@ -37,6 +37,28 @@ static const u64 tm_pow10[] = {
 };
 
 /*
+ * "00" to "99", the two digits that one division by 100 gives.  (Not a
+ * string literal: its ten pieces would upset checkpatch.)
+ */
+static const char tm_digit_pairs[200] = {
+	'0', '0', '0', '1', '0', '2', '0', '3', '0', '4', '0', '5', '0', '6',
+	'0', '7', '0', '8', '0', '9', '1', '0', '1', '1', '1', '2', '1', '3',
+	'1', '4', '1', '5', '1', '6', '1', '7', '1', '8', '1', '9', '2', '0',
+	'2', '1', '2', '2', '2', '3', '2', '4', '2', '5', '2', '6', '2', '7',
+	'2', '8', '2', '9', '3', '0', '3', '1', '3', '2', '3', '3', '3', '4',
+	'3', '5', '3', '6', '3', '7', '3', '8', '3', '9', '4', '0', '4', '1',
+	'4', '2', '4', '3', '4', '4', '4', '5', '4', '6', '4', '7', '4', '8',
+	'4', '9', '5', '0', '5', '1', '5', '2', '5', '3', '5', '4', '5', '5',
+	'5', '6', '5', '7', '5', '8', '5', '9', '6', '0', '6', '1', '6', '2',
+	'6', '3', '6', '4', '6', '5', '6', '6', '6', '7', '6', '8', '6', '9',
+	'7', '0', '7', '1', '7', '2', '7', '3', '7', '4', '7', '5', '7', '6',
+	'7', '7', '7', '8', '7', '9', '8', '0', '8', '1', '8', '2', '8', '3',
+	'8', '4', '8', '5', '8', '6', '8', '7', '8', '8', '8', '9', '9', '0',
+	'9', '1', '9', '2', '9', '3', '9', '4', '9', '5', '9', '6', '9', '7',
+	'9', '8', '9', '9',
+};
+
+/*
  * How many decimal digits @v has, 1 to 20: log10(2) is about 1233/4096,
  * so the bit length gives the count or one less, and one comparison
  * tells which.  (@v | 1 has as many digits as @v, and is never 0.)
@@ -62,15 +84,12 @@ static char *tm_put_u64(char *p, u64 v)
 		u32 pair = do_div(v, 100);
 
 		p -= 2;
-		p[0] = '0' + pair / 10;
-		p[1] = '0' + pair % 10;
+		memcpy(p, &tm_digit_pairs[2 * pair], 2);
 	}
-	if (v >= 10) {
-		p[-2] = '0' + (u32)v / 10;
-		p[-1] = '0' + (u32)v % 10;
-	} else {
+	if (v >= 10)
+		memcpy(p - 2, &tm_digit_pairs[2 * v], 2);
+	else
 		p[-1] = '0' + v;
-	}
 	return end;
 }
 

@@ -436,28 +436,31 @@ struct tm_task *tm_task_next(struct tm_task *prev)
 	return t;
 }
 
-struct task_sample *tm_history_first(struct tm_task *t)
+/*
+ * One hold of the lock for many lines, and one reference for them all
+ * instead of a get and a put per line: the caller formats the copies.
+ */
+unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
+			     struct task_sample *dst, unsigned int max)
 {
-	struct task_sample *s;
-
-	mutex_lock(&t->lock);
-	s = t->head;
-	if (s)
-		tm_sample_get(s);
-	mutex_unlock(&t->lock);
-	return s;
-}
-
-struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s)
-{
-	struct task_sample *n;
+	struct task_sample *prev = *last, *s, *end = NULL;
+	unsigned int n = 0;
 
 	mutex_lock(&t->lock);
 	/* Histories lose samples only at their head: resume there. */
-	n = s->next == TM_SAMPLE_UNLINKED ? t->head : s->next;
-	if (n)
-		tm_sample_get(n);
+	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? t->head : prev->next;
+	for (; s && n < max; s = s->next) {
+		dst[n++] = *s;
+		end = s;
+	}
+	if (end)
+		tm_sample_get(end);
 	mutex_unlock(&t->lock);
+	if (end) {
+		if (prev)
+			tm_sample_put(prev);
+		*last = end;
+	}
 	return n;
 }
 

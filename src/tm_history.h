@@ -87,10 +87,15 @@ int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
 /* Whether a task joined or left the list since generation @gen. */
 bool tm_history_changed(unsigned long gen);
 
-/* Reader walks; each returns a new reference, or NULL at the end. */
+/* Reader walk; returns a new reference, or NULL at the end. */
 struct tm_task *tm_task_next(struct tm_task *prev);
-struct task_sample *tm_history_first(struct tm_task *t);
-struct task_sample *tm_history_next(struct tm_task *t, struct task_sample *s);
+/*
+ * Copies to @dst up to @max samples of @t that follow *@last (from the
+ * head if *@last is NULL or was dropped), and moves *@last, a reference,
+ * to the last one copied.  Returns how many; 0 at the end of the history.
+ */
+unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
+			     struct task_sample *dst, unsigned int max);
 
 typedef void (*tm_task_fn_t)(struct tm_task *t, void *arg);
 

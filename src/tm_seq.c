@@ -6,19 +6,31 @@
  * seq_file stops and restarts its iterator every time the buffer is full.
  * Finding the n-th sample again from the start on each restart would make
  * a read quadratic in the history length, so the iterator instead keeps a
- * reference on the task and on the sample it stands on, across reads.
+ * reference on the task and on the last sample it reached, across reads.
  * The sample may be reclaimed meanwhile; it then says so (its next pointer
  * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
  * since histories only lose samples from their head.
+ *
+ * Rather than taking the history's lock and a reference for every line,
+ * the iterator copies up to TM_SEQ_BATCH samples under one hold of the
+ * lock and formats the copies: a sample taken or reclaimed meanwhile may
+ * or may not show, as with any read in progress.  A seq_file record is
+ * as many of the copies as surely fit in the buffer, so that seq_file's
+ * work per record is spent once for many lines and no line is formatted
+ * twice.  seq_file counts its position in records; the file offset
+ * stays in bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "tm_cmd.h"
 #include "tm_format.h"
@@ -26,22 +38,39 @@
 #include "tm_sample.h"
 #include "tm_seq.h"
 
+/* Samples copied at each visit of a history (2.8 KiB of copies). */
+#define TM_SEQ_BATCH 32
+
 struct tm_iter {
 	struct pid_namespace *ns; /* the opener's */
 	struct tm_task *task; /* referenced, or NULL */
-	struct task_sample *cur; /* referenced, or NULL */
+	struct task_sample *last; /* referenced: the last one copied, or NULL */
+	struct task_sample *cur; /* in @copy: the record to show, or NULL */
 	loff_t pos; /* seq_file index of @cur */
 	pid_t nr; /* @task's PID in @ns */
+	unsigned int nr_copies;
+	unsigned int shown; /* lines the last ->show() of @cur wrote */
+	struct task_sample copy[TM_SEQ_BATCH]; /* the next lines of @task */
 };
 
 static void tm_iter_drop(struct tm_iter *it)
 {
-	if (it->cur)
-		tm_sample_put(it->cur);
+	if (it->last)
+		tm_sample_put(it->last);
 	if (it->task)
 		tm_task_put(it->task);
-	it->cur = NULL;
+	it->last = NULL;
 	it->task = NULL;
+	it->cur = NULL;
+}
+
+/* Copies the next samples of the task; NULL at the end of its history. */
+static struct task_sample *tm_iter_fill(struct tm_iter *it)
+{
+	it->nr_copies =
+		tm_history_copy(it->task, &it->last, it->copy, TM_SEQ_BATCH);
+	it->cur = it->nr_copies ? it->copy : NULL;
+	return it->cur;
 }
 
 /*
@@ -56,31 +85,31 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 
 		it->nr = pid_nr_ns(t->pid, it->ns);
 		if (it->nr) {
-			it->cur = tm_history_first(t);
-			if (it->cur) {
-				it->task = t;
+			it->task = t;
+			if (tm_iter_fill(it))
 				return it->cur;
-			}
+			it->task = NULL;
 		}
 		next = tm_task_next(t);
 		tm_task_put(t);
 		t = next;
 	}
+	it->cur = NULL;
 	return NULL;
 }
 
-static struct task_sample *tm_iter_advance(struct tm_iter *it)
+/* Moves @n lines on. */
+static struct task_sample *tm_iter_advance(struct tm_iter *it, unsigned int n)
 {
-	struct task_sample *s = tm_history_next(it->task, it->cur);
 	struct tm_task *t;
 
-	tm_sample_put(it->cur);
-	it->cur = s;
-	if (s)
-		return s;
+	it->cur += n;
+	if (it->cur < it->copy + it->nr_copies)
+		return it->cur;
+	if (tm_iter_fill(it))
+		return it->cur;
 	t = tm_task_next(it->task);
-	tm_task_put(it->task);
-	it->task = NULL;
+	tm_iter_drop(it);
 	return tm_iter_enter(it, t);
 }
 
@@ -93,11 +122,14 @@ static void *tm_seq_start(struct seq_file *m, loff_t *pos)
 	if (*pos && *pos == it->pos)
 		return it->cur;
 
-	/* A rewind or a seek: walk from the start. */
+	/*
+	 * A rewind: walk from the start.  (seq_file's seeks restart at 0
+	 * too; were it to ask for another record, take it as a line.)
+	 */
 	tm_iter_drop(it);
 	s = tm_iter_enter(it, tm_task_next(NULL));
 	for (it->pos = 0; s && it->pos < *pos; it->pos++)
-		s = tm_iter_advance(it);
+		s = tm_iter_advance(it, 1);
 	it->pos = *pos;
 	return s;
 }
@@ -107,7 +139,7 @@ static void *tm_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct tm_iter *it = m->private;
 
 	it->pos = ++*pos;
-	return tm_iter_advance(it);
+	return tm_iter_advance(it, it->shown);
 }
 
 static void tm_seq_stop(struct seq_file *m, void *v)
@@ -116,21 +148,57 @@ static void tm_seq_stop(struct seq_file *m, void *v)
 }
 
 /*
- * Formats the line straight into the seq_file buffer when the longest
- * line fits there, which is the usual case, saving a copy of every line.
+ * Formats the lines straight into the seq_file buffer, as many as surely
+ * fit.  When not even one does, the buffer is marked full: seq_file then
+ * hands it out and calls again with an empty one, which always has room
+ * for a line.
  */
 static int tm_seq_show(struct seq_file *m, void *v)
 {
 	struct tm_iter *it = m->private;
-	char line[TM_LINE_MAX];
+	struct task_sample *end = it->copy + it->nr_copies;
+	struct task_sample *s;
 	char *buf;
 
-	if (seq_get_buf(m, &buf) >= TM_LINE_MAX) {
-		seq_commit(m, tm_format_sample(buf, it->nr, v));
-		return 0;
-	}
-	seq_write(m, line, tm_format_sample(line, it->nr, v));
+	for (s = v; s < end && seq_get_buf(m, &buf) >= TM_LINE_MAX; s++)
+		seq_commit(m, tm_format_sample(buf, it->nr, s));
+	it->shown = s - (struct task_sample *)v;
+	if (!it->shown)
+		seq_commit(m, -1);
 	return 0;
+}
+
+/*
+ * seq_file's buffer is one page, and one read() returns at most one
+ * buffer: about 40 lines, so a system call and a stop/start of the
+ * iterator for every 40 lines.  A reader asking for more at once (cat
+ * asks for 128 KiB) gets a buffer as large as its request, up to this.
+ */
+#define TM_SEQ_BUF_MAX (128 * 1024)
+
+/* Gives @m a buffer of up to TM_SEQ_BUF_MAX for a first read of @size. */
+static void tm_seq_grow_buf(struct seq_file *m, size_t size)
+{
+	size_t want = min_t(size_t, PAGE_ALIGN(size), TM_SEQ_BUF_MAX);
+
+	if (m->buf || want <= PAGE_SIZE)
+		return;
+	/* On failure seq_read() allocates its usual page. */
+	m->buf = kvmalloc(want, GFP_KERNEL_ACCOUNT);
+	if (m->buf)
+		m->size = want;
+}
+
+static ssize_t tm_seq_read(struct file *file, char __user *ubuf, size_t size,
+			   loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+
+	/* Another read() of this file may be using the buffer. */
+	mutex_lock(&m->lock);
+	tm_seq_grow_buf(m, size);
+	mutex_unlock(&m->lock);
+	return seq_read(file, ubuf, size, ppos);
 }
 
 static const struct seq_operations tm_seq_ops = {
@@ -166,7 +234,7 @@ static int tm_seq_release(struct inode *inode, struct file *file)
 const struct file_operations tm_history_fops = {
 	.owner = THIS_MODULE,
 	.open = tm_seq_open,
-	.read = seq_read,
+	.read = tm_seq_read,
 	.llseek = seq_lseek,
 	.write = tm_cmd_write,
 	.release = tm_seq_release,

@@ -183,14 +183,19 @@ sweeps() {
 	esac
 }
 
+# out_env [KEY=VALUE...]: the guest's description, first line of a run.
+out_env() {
+	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
+		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
+		mode="$BENCH_MODE" clocksource="$(clocksource)" \
+		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)" "$@"
+}
+
 # Monitoring cost per task-sample: the module's kthread, pidstat and a
 # bare /proc poller, on the same N sleeping processes, interleaved so
 # that a change of load on the host hits all three alike.
 test_cost() {
-	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
-		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
-		mode="$BENCH_MODE" clocksource="$(clocksource)" \
-		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)"
+	out_env
 	for n in $BENCH_NS; do
 		spawn "$n"
 		rep=1
@@ -251,6 +256,8 @@ wait_history() {
 # $BENCH_HIST_TASKS processes sampled every millisecond with a cap that
 # makes the history exactly the wanted size.
 test_history() {
+	# bench/run.sh --history runs this test alone.
+	[ "$BENCH_MODE" != history ] || out_env
 	n=$BENCH_HIST_TASKS
 	spawn "$n"
 	before=$(slab_total)
@@ -350,10 +357,7 @@ test_timeliness() {
 # cost of one wake-up of the kthread with nothing to sample.
 test_ab() {
 	[ -n "$BENCH_AB" ] || fail "no build to compare (BENCH_AB is empty)"
-	out env kernel="$(uname -r)" cpus="$(grep -c ^processor /proc/cpuinfo)" \
-		mem_kb="$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)" \
-		mode="$BENCH_MODE" clocksource="$(clocksource)" \
-		tsc_reliable="$(grep -c 'tsc=reliable' /proc/cmdline)" builds="$(echo "$BENCH_AB" | tr ' ' ,)"
+	out_env builds="$(echo "$BENCH_AB" | tr ' ' ,)"
 	_ko=$TM_KO
 	# The fixed cost of a sweep: the kthread's wake-up and sleep with
 	# sampling paused and no task (3rd field of schedstat: times run).

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the histories: appending and the cap, the window of
- * recent samples that sysfs reads, a reader holding a sample that is
- * trimmed away, the shrinker's share of each history and its choice of
- * victims, and adding and removing processes.
+ * recent samples that sysfs reads, a reader copying batches and the
+ * sample it holds being trimmed away, the shrinker's share of each
+ * history and its choice of victims, and adding and removing processes.
  *
  * The production source is compiled into this file so that its static
  * helpers and lists can be reached.  The samples come from a real
@@ -178,48 +178,53 @@ static void tm_history_cap_lowered(struct kunit *test)
 }
 
 /*
- * A reader holds the oldest sample while the cap drops it: the sample
- * stays valid (KASAN would see a use after free otherwise), says it was
- * unlinked, and the reader resumes at the new head.
+ * A reader copying a history in batches gets every sample once, in
+ * order, and holds one reference (the last sample copied) at a time.
  */
-static void tm_history_reader_resumes(struct kunit *test)
+static void tm_history_copy_batches(struct kunit *test)
 {
 	struct tm_task *t = tm_test_task(test);
-	struct task_sample *held, *next;
+	struct task_sample copy[8], *last = NULL;
+	unsigned int n, i, seen = 0;
+	u64 prev = 0;
+
+	tm_test_sample(test, t, 20, 0);
+	while ((n = tm_history_copy(t, &last, copy, ARRAY_SIZE(copy)))) {
+		KUNIT_EXPECT_EQ(test, n, min(8U, 20 - seen));
+		for (i = 0; i < n; i++) {
+			KUNIT_EXPECT_GE(test, copy[i].ts, prev);
+			prev = copy[i].ts;
+		}
+		seen += n;
+		KUNIT_EXPECT_EQ(test, last->ts, prev);
+		KUNIT_EXPECT_EQ(test, kref_read(&last->ref), 2U);
+	}
+	KUNIT_EXPECT_EQ(test, seen, 20U);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	tm_sample_put(last);
+}
+
+/*
+ * The last sample copied is trimmed away while the reader is between
+ * batches: it stays valid (KASAN would see a use after free otherwise),
+ * says it was unlinked, and the next batch starts at the new head.
+ */
+static void tm_history_copy_resumes(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample copy[2], *last = NULL;
 	u64 ts;
 
 	tm_test_sample(test, t, 3, 0);
-	held = tm_history_first(t);
-	KUNIT_ASSERT_NOT_NULL(test, held);
-	ts = held->ts;
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	ts = copy[1].ts;
 	tm_test_sample(test, t, 1, 2);
-	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 2UL);
-	KUNIT_EXPECT_PTR_EQ(test, held->next, TM_SAMPLE_UNLINKED);
-	KUNIT_EXPECT_EQ(test, held->ts, ts);
-	next = tm_history_next(t, held);
-	KUNIT_EXPECT_PTR_EQ(test, next, t->head);
-	tm_sample_put(held);
-	if (next)
-		tm_sample_put(next);
-}
-
-/* A reader walking to the end gets every sample once, in order. */
-static void tm_history_reader_walk(struct kunit *test)
-{
-	struct tm_task *t = tm_test_task(test);
-	struct task_sample *s, *n;
-	unsigned long seen = 0;
-	u64 last = 0;
-
-	tm_test_sample(test, t, 20, 0);
-	for (s = tm_history_first(t); s; s = n) {
-		KUNIT_EXPECT_GE(test, s->ts, last);
-		last = s->ts;
-		seen++;
-		n = tm_history_next(t, s);
-		tm_sample_put(s);
-	}
-	KUNIT_EXPECT_EQ(test, seen, 20UL);
+	KUNIT_EXPECT_PTR_EQ(test, last->next, TM_SAMPLE_UNLINKED);
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	KUNIT_EXPECT_GE(test, copy[0].ts, ts);
+	KUNIT_EXPECT_EQ(test, copy[0].ts, t->head->ts);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	tm_sample_put(last);
 }
 
 /* While the kernel reclaims, a history keeps its length, capped or not. */
@@ -408,8 +413,8 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_cap_one),
 	KUNIT_CASE(tm_history_no_cap),
 	KUNIT_CASE(tm_history_cap_lowered),
-	KUNIT_CASE(tm_history_reader_resumes),
-	KUNIT_CASE(tm_history_reader_walk),
+	KUNIT_CASE(tm_history_copy_batches),
+	KUNIT_CASE(tm_history_copy_resumes),
 	KUNIT_CASE(tm_history_limit_while_reclaiming),
 	KUNIT_CASE(tm_history_shrink_share_props),
 	KUNIT_CASE(tm_history_shrink_victims),
