@@ -122,36 +122,33 @@ for lib in $(ldd "$(command -v pidstat)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/
 	mkdir -p "$overlay$(dirname "$lib")"
 	cp -L "$lib" "$overlay$lib"
 done
-if [ $mode = smoke ]; then
-	cat >"$overlay/tm/bench.conf" <<'EOF'
-BENCH_MODE=smoke
+# The guest's settings for each mode (none: the full bench's defaults).
+mem=${BENCH_MEM:-2048}
+case $mode in
+smoke)
+	conf="BENCH_MODE=smoke
 BENCH_NS=10
 BENCH_REPEAT=1
 BENCH_HIST_TASKS=10
 BENCH_HIST_SIZES='100 1000'
 BENCH_GAP_TASKS=10
 BENCH_GAP_SECONDS=2
-BENCH_GAP_INTERVALS=10
-EOF
+BENCH_GAP_INTERVALS=10"
 	mem=${BENCH_MEM:-1024}
-elif [ $mode = ab ]; then
-	cat >"$overlay/tm/bench.conf" <<EOF
-BENCH_MODE=ab
+	;;
+ab)
+	conf="BENCH_MODE=ab
 BENCH_NS='${BENCH_AB_NS:-1 100 1000 4000}'
-BENCH_REPEAT=${BENCH_REPEAT:-5}
-EOF
-	mem=${BENCH_MEM:-2048}
-elif [ $mode = history ]; then
-	cat >"$overlay/tm/bench.conf" <<EOF
-BENCH_MODE=history
+BENCH_REPEAT=${BENCH_REPEAT:-5}"
+	;;
+history)
+	conf="BENCH_MODE=history
 BENCH_HIST_SIZES='${BENCH_HIST_SIZES:-10000 100000 1000000}'
-BENCH_REPEAT=${BENCH_REPEAT:-3}
-EOF
-	mem=${BENCH_MEM:-2048}
-else
-	: >"$overlay/tm/bench.conf"
-	mem=${BENCH_MEM:-2048}
-fi
+BENCH_REPEAT=${BENCH_REPEAT:-3}"
+	;;
+*) conf= ;;
+esac
+if [ -n "$conf" ]; then echo "$conf"; fi >"$overlay/tm/bench.conf"
 
 # The source the module was built from (a dirty tree says so).
 commit=$(git -C "$TM_TOP" describe --always --dirty 2>/dev/null || echo unknown)
