@@ -183,8 +183,11 @@ static void tm_seq_grow_buf(struct seq_file *m, size_t size)
 
 	if (m->buf || want <= PAGE_SIZE)
 		return;
-	/* On failure seq_read() allocates its usual page. */
-	m->buf = kvmalloc(want, GFP_KERNEL_ACCOUNT);
+	/*
+	 * Only a speed-up: on failure seq_read() allocates its usual page,
+	 * so fail quietly (a vmalloc() that fails would log a warning).
+	 */
+	m->buf = kvmalloc(want, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (m->buf)
 		m->size = want;
 }
