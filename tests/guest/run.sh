@@ -93,6 +93,16 @@ timeout_of() {
 	)
 }
 
+# suite_var FILE NAME: the value that the suite FILE gives NAME, if any
+# (TM_BAD_EXTRA, TM_KMSG_EXPECTED: read by tm_scan_kmsg).
+suite_var() {
+	# shellcheck disable=SC1090 # a suite
+	(
+		. "$1" >/dev/null 2>&1
+		eval "printf '%s' \"\${$2:-}\""
+	)
+}
+
 # reap PID: wait for the child PID to end and return its status.  The
 # builtin wait alone was seen to sleep on long after a test had ended
 # (busybox ash can miss the SIGCHLD, then sleeps until some other signal
@@ -198,7 +208,9 @@ while read -r f suite t; do
 
 	echo "$TM_MARK end $name" >/dev/kmsg
 	dmesg -c >"$work/.kmsg"
-	if bad=$(tm_scan_kmsg <"$work/.kmsg"); then
+	if bad=$(TM_BAD_EXTRA=$(suite_var "$t" TM_BAD_EXTRA) \
+		TM_KMSG_EXPECTED=$(suite_var "$t" TM_KMSG_EXPECTED) \
+		tm_scan_kmsg <"$work/.kmsg"); then
 		why="kernel log: $bad${why:+; $why}"
 	fi
 
