@@ -81,20 +81,16 @@ tests_of() {
 	sed -n 's/^\(test_[A-Za-z0-9_]*\)[[:space:]]*()[[:space:]]*.*$/\1/p' "$1"
 }
 
-# timeout_of FILE TEST: the timeout of one test.
+# timeout_of FILE TEST: the timeout of one test (TM_TIMEOUT_<test>, else
+# the suite's TM_TIMEOUT, else the default).
 timeout_of() {
-	# shellcheck disable=SC1090,SC2034 # a suite, read by the eval
-	(
-		TM_TIMEOUT=$deftimeout
-		. "$1" >/dev/null 2>&1
-		eval "_t=\${TM_TIMEOUT_$2:-\$TM_TIMEOUT}"
-		# shellcheck disable=SC2154 # set by the eval
-		echo "$_t"
-	)
+	_t=$(suite_var "$1" "TM_TIMEOUT_$2")
+	[ -n "$_t" ] || _t=$(suite_var "$1" TM_TIMEOUT)
+	echo "${_t:-$deftimeout}"
 }
 
 # suite_var FILE NAME: the value that the suite FILE gives NAME, if any
-# (TM_BAD_EXTRA, TM_KMSG_EXPECTED: read by tm_scan_kmsg).
+# (timeouts; TM_BAD_EXTRA, TM_KMSG_EXPECTED: read by tm_scan_kmsg).
 suite_var() {
 	# shellcheck disable=SC1090 # a suite
 	(
@@ -208,8 +204,8 @@ while read -r f suite t; do
 
 	echo "$TM_MARK end $name" >/dev/kmsg
 	dmesg -c >"$work/.kmsg"
-	if bad=$(TM_BAD_EXTRA=$(suite_var "$t" TM_BAD_EXTRA) \
-		TM_KMSG_EXPECTED=$(suite_var "$t" TM_KMSG_EXPECTED) \
+	if bad=$(TM_BAD_EXTRA=$(suite_var "$f" TM_BAD_EXTRA) \
+		TM_KMSG_EXPECTED=$(suite_var "$f" TM_KMSG_EXPECTED) \
 		tm_scan_kmsg <"$work/.kmsg"); then
 		why="kernel log: $bad${why:+; $why}"
 	fi
