@@ -194,6 +194,8 @@ END {
 	printf "taskmonitor bench: kernel %s, accelerator %s, %s, commit %s\n", kernel, accel, date, commit
 	printf "guest: %s CPUs, %d MiB; every figure is a median of %d runs [min-max]%s\n",
 		guest_cpus, guest_mem / 1024, reps, (mode == "smoke" ? " (SMOKE RUN: tiny sizes, not a measurement)" : "")
+	if (accel ~ /icount/)
+		print "under -icount shift=0 the guest's clock counts instructions: every time below is a number of guest instructions (1 ns = 1 instruction, 1 us = 1000)"
 	printf "clocksource: %s%s%s%s\n\n", (cs_start == "" ? "not recorded" : cs_start),
 		(cs_reliable > 0 ? " (booted with tsc=reliable)" : ""),
 		(cs_changed != "" ? "; CHANGED to " cs_changed " (figures after the switch are inflated)" : ", kept to the end"),

@@ -35,7 +35,11 @@
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
 #              (Debian's 6.1 may hang bringing up its second vCPU under
-#              -icount: TM_SMP=1 boots it with one)
+#              -icount: TM_SMP=1 boots it with one).  A full run under
+#              -icount measures sections 1, 2, 3 and 5 (gaps timed in
+#              instructions would mean nothing) and keeps its table
+#              apart: bench/results/table-<series>-icount.txt and its
+#              own block of bench/README.md; it draws no figure
 # --kernel K   as tests/run.sh (default: $BENCH_KERNELS or "6.1 6.12")
 # --out DIR    where the raw results, data files, tables and PNGs go
 #              (default build/bench or build/bench-smoke)
@@ -86,6 +90,7 @@ fi
 # (Not $(... && echo): under set -e its failing status would end the run.)
 suffix=
 [ $mode = full ] || suffix=-$mode
+[ $icount = 0 ] || suffix=$suffix-icount
 out=${out:-$TM_BUILD/bench$suffix}
 # The guest's TSC is stable (QEMU keeps it); without this, the kernel's
 # clocksource watchdog may judge it unstable when the host descheduled a
@@ -146,7 +151,7 @@ history)
 BENCH_HIST_SIZES='${BENCH_HIST_SIZES:-10000 100000 1000000}'
 BENCH_REPEAT=${BENCH_REPEAT:-3}"
 	;;
-*) conf= ;;
+*) conf=${BENCH_REPEAT:+BENCH_REPEAT=$BENCH_REPEAT} ;;
 esac
 if [ -n "$conf" ]; then echo "$conf"; fi >"$overlay/tm/bench.conf"
 
@@ -158,8 +163,16 @@ if [ $mode = ab ]; then
 	tests=bench/test_ab
 elif [ $mode = history ]; then
 	tests=bench/test_history
+elif [ $mode = full ] && [ $icount = 1 ]; then
+	tests=bench/test_cost,bench/test_history
 fi
+# A full run under -icount has its own table and README block, no figures.
+tag=
+plots=1
+[ $mode != history ] || plots=0
 if [ $icount = 1 ]; then
+	tag=-icount
+	plots=0
 	[ "${TM_ACCEL:-tcg}" = tcg ] || tm_die "--icount needs TCG (TM_ACCEL=$TM_ACCEL)"
 	export TM_ACCEL=tcg TM_QEMU_ARGS="-icount shift=0"
 fi
@@ -199,7 +212,7 @@ tables=()
 for k in "${kernels[@]}"; do
 	kver=$(tm_kver "$k")
 	series=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$kver")
-	name=bench-$mode-$kver
+	name=bench-$mode$tag-$kver
 	[ $mode != ab ] || ab_build "$kver"
 	tm_msg "== $kver: benchmark ($mode); progress in $TM_BUILD/logs/$name.log"
 	runlog=$out/run-$kver.txt
@@ -229,7 +242,7 @@ for k in "${kernels[@]}"; do
 	awk -f "$BENCH/lib.awk" -f "$BENCH/report.awk" -v kernel="$kver" -v accel="${accel:-?}" \
 		-v date="$when" -v commit="$commit" -v dat="$dat" "$raw" >"$out/table-$kver.txt"
 	cat "$out/table-$kver.txt"
-	[ $mode = history ] ||
+	[ $plots = 0 ] ||
 		gnuplot -e "dat='$dat'; out='$out'; series='$series'; kernel='$kver'; accel='${accel:-?}'" \
 			"$BENCH/plots.gp" || { tm_msg "gnuplot failed"; status=1; }
 
@@ -238,7 +251,8 @@ for k in "${kernels[@]}"; do
 	[ "$rc" = 0 ] || problems+=("the guest run failed (see $runlog)")
 	expect=("read src=debugfs" "read src=dev" "read src=tmpfs" mem reclaim)
 	[ $mode = history ] ||
-		expect+=("cost tool=module" "cost tool=pidstat" "cost tool=poller" gaps gaphist)
+		expect+=("cost tool=module" "cost tool=pidstat" "cost tool=poller")
+	[ $plots = 0 ] || expect+=(gaps gaphist)
 	for what in "${expect[@]}"; do
 		grep -q "^TM-BENCH $what" "$raw" || problems+=("no '$what' result")
 	done
@@ -246,7 +260,7 @@ for k in "${kernels[@]}"; do
 		problems+=("a cost measurement collected no sample")
 	fi
 	for f in "cost-$series.png" "gaps-$series.png"; do
-		[ $mode = history ] || [ -s "$out/$f" ] || problems+=("$f was not drawn")
+		[ $plots = 0 ] || [ -s "$out/$f" ] || problems+=("$f was not drawn")
 	done
 	if [ ${#problems[@]} -gt 0 ]; then
 		status=1
@@ -263,28 +277,35 @@ for k in "${kernels[@]}"; do
 
 	if [ $readme = 1 ] && [ ${#problems[@]} -eq 0 ]; then
 		mkdir -p "$BENCH/results"
-		cp "$raw" "$BENCH/results/raw-$series.txt"
-		cp "$out/table-$kver.txt" "$BENCH/results/table-$series.txt"
-		cp "$out/cost-$series.png" "$out/gaps-$series.png" "$BENCH/"
+		cp "$raw" "$BENCH/results/raw-$series$tag.txt"
+		cp "$out/table-$kver.txt" "$BENCH/results/table-$series$tag.txt"
+		[ $plots = 0 ] || cp "$out/cost-$series.png" "$out/gaps-$series.png" "$BENCH/"
 	fi
 done
 
 # The README shows the latest table of each kernel (bench/results/),
-# between markers; runs for different kernels may end at the same time.
+# between markers (bench-table, or bench-icount for -icount runs); runs
+# for different kernels may end at the same time.
 if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	tm_lock "$TM_BUILD/.lock-bench-readme"
 	block=$out/readme-block.md
+	marker=bench-table
+	pick=(-name 'table-*.txt' ! -name 'table-*-icount.txt')
+	if [ $icount = 1 ]; then
+		marker=bench-icount
+		pick=(-name 'table-*-icount.txt')
+	fi
 	{
-		for t in $(find "$BENCH/results" -name 'table-*.txt' | sort -V); do
+		for t in $(find "$BENCH/results" "${pick[@]}" | sort -V); do
 			echo '```'
 			cat "$t"
 			echo '```'
 			echo
 		done
 	} >"$block"
-	awk -v block="$block" '
-		/<!-- bench-table:begin -->/ { print; while ((getline l < block) > 0) print l; skip = 1; next }
-		/<!-- bench-table:end -->/ { skip = 0 }
+	awk -v block="$block" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
+		$0 == begin { print; while ((getline l < block) > 0) print l; skip = 1; next }
+		$0 == end { skip = 0 }
 		!skip' "$BENCH/README.md" >"$out/README.md.new"
 	mv "$out/README.md.new" "$BENCH/README.md"
 	tm_msg "bench/README.md, bench/results/ and the PNGs in bench/ updated"

@@ -4,7 +4,9 @@
 # Makefile:
 #   make bench         the whole benchmark in the QEMU harness, on
 #                      $(BENCH_KERNELS); prints the tables and refreshes
-#                      bench/README.md, bench/results/ and the PNGs
+#                      bench/README.md, bench/results/ and the PNGs;
+#                      BENCH_ICOUNT=1 counts instructions instead (QEMU
+#                      -icount; no timeliness, no PNG; its own table)
 #   make bench-smoke   the tiny version (N=10, a few seconds per kernel)
 #                      that cannot rot: fails if the machinery breaks
 #                      (no sample, no figure), never on a timing; also a
@@ -32,7 +34,8 @@ CHECK_STAGES += check-bench-smoke
 .PHONY: bench bench-smoke bench-ab bench-history check-bench-smoke
 
 bench:
-	$(BENCH_TOP)/bench/run.sh $(foreach k,$(BENCH_KERNELS),--kernel $(k))
+	$(BENCH_TOP)/bench/run.sh $(if $(BENCH_ICOUNT),--icount) \
+		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
 bench-smoke:
 	$(BENCH_TOP)/bench/run.sh --smoke $(foreach k,$(BENCH_SMOKE_KERNELS),--kernel $(k))
@@ -60,6 +63,7 @@ help::
 	@echo "                     interleaved in one guest; a few minutes per kernel"
 	@echo "  make bench-history  only memory, reading and reclaim (sections 2, 3, 5); a few"
 	@echo "                     minutes per kernel; BENCH_HIST_SIZES=\"10000 100000 1000000\""
-	@echo "  BENCH_ICOUNT=1     with bench-ab: QEMU -icount, CPU time = instructions (1 ns each)"
+	@echo "  BENCH_ICOUNT=1     with bench or bench-ab: QEMU -icount, CPU time = instructions"
+	@echo "                     (1 ns each); bench then skips timeliness and has its own table"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
 	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"
