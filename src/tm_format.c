@@ -72,6 +72,14 @@ static unsigned int tm_u64_len(u64 v)
 	return guess + (x >= tm_pow10[guess]);
 }
 
+/* Writes the two digits of @pair (< 100) that end at @end. */
+static inline char *tm_put_pair(char *end, u32 pair)
+{
+	end -= 2;
+	memcpy(end, &tm_digit_pairs[2 * pair], 2);
+	return end;
+}
+
 /* Writes the 8 digits of @v (< 10^8, zeros in front) that end at @end. */
 static char *tm_put_8digits(char *end, u32 v)
 {
@@ -80,8 +88,7 @@ static char *tm_put_8digits(char *end, u32 v)
 	for (i = 0; i < 4; i++) {
 		u32 q = v / 100;
 
-		end -= 2;
-		memcpy(end, &tm_digit_pairs[2 * (v - q * 100)], 2);
+		end = tm_put_pair(end, v - q * 100);
 		v = q;
 	}
 	return end;
@@ -116,12 +123,11 @@ static __always_inline char *tm_put_u64(char *p, u64 v)
 	while (w >= 100) {
 		u32 t = w / 100;
 
-		q -= 2;
-		memcpy(q, &tm_digit_pairs[2 * (w - t * 100)], 2);
+		q = tm_put_pair(q, w - t * 100);
 		w = t;
 	}
 	if (w >= 10)
-		memcpy(q - 2, &tm_digit_pairs[2 * w], 2);
+		tm_put_pair(q, w);
 	else
 		q[-1] = '0' + w;
 	return end;
