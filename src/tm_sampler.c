@@ -2,8 +2,9 @@
 /*
  * The sampling kthread.  It keeps to absolute deadlines (each one interval
  * after the previous deadline, not after the end of the previous sweep),
- * so that the sampling period does not drift by the cost of a sweep.  It
- * is freezable, so that it does not sample across suspend.
+ * so that the sampling period does not drift by the cost of a sweep, and
+ * it makes up the deadlines it missed, so that the rate holds too.  It is
+ * freezable, so that it does not sample across suspend.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -115,8 +116,15 @@ static void tm_sweep(void)
 u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
 {
 	deadline += interval;
-	/* Overran: skip the deadlines already missed, keep the phase. */
-	if (deadline <= now)
+	/*
+	 * Less than TM_CATCHUP_MAX intervals late (a busy CPU, a slow
+	 * sweep), the deadlines missed are swept at once, one after the
+	 * other, so that a history still holds one sample per interval on
+	 * average.  Farther behind (a machine that stalled), making them up
+	 * would only stack samples of the same instant: skip them, keep the
+	 * phase.
+	 */
+	if (now >= deadline && now - deadline >= TM_CATCHUP_MAX * interval)
 		deadline +=
 			(div64_u64(now - deadline, interval) + 1) * interval;
 	return deadline;
@@ -153,8 +161,13 @@ static int tm_sampler_fn(void *unused)
 		}
 		if (now >= deadline) {
 			tm_sweep();
-			deadline = tm_next_deadline(deadline, interval,
-						    ktime_get_ns());
+			now = ktime_get_ns();
+			deadline = tm_next_deadline(deadline, interval, now);
+			/* Catching up: sweep again, with no sleep in between. */
+			if (deadline <= now) {
+				cond_resched();
+				continue;
+			}
 		}
 		tm_sleep_until(deadline, interval);
 	}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the sampler's deadlines, tm_next_deadline(): the next
- * deadline is in the future, on the original phase, and the first such.
+ * deadline is on the original phase; it is the very next one while the
+ * sampler is less than TM_CATCHUP_MAX intervals late (the missed ones are
+ * made up), and the first one in the future when it is farther behind.
  */
 #include "../tm_sampler.c"
 
@@ -11,26 +13,34 @@
 static void tm_deadline_cases(struct kunit *test)
 {
 	const u64 far = 1ULL << 62;
+	/* When a sampler due at 1100 is TM_CATCHUP_MAX intervals late. */
+	const u64 edge = 1100 + TM_CATCHUP_MAX * 100;
 
 	/* On time: one interval later. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1050), 1100ULL);
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1000), 1100ULL);
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1099), 1100ULL);
-	/* Exactly at the next deadline: that one is gone, take the one after. */
-	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1100), 1200ULL);
-	/* Overran several periods: skip them, keep the phase. */
-	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1555), 1600ULL);
-	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1600), 1700ULL);
+	/* Due or overdue: still the next one, to be swept at once. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1100), 1100ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 1555), 1100ULL);
+	/* The last lateness that is made up, and the first that is not. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, edge - 1), 1100ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, edge), edge + 100);
+	/* Far behind: skip the missed ones, keep the phase. */
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 9955), 10000ULL);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(1000, 100, 10000), 10100ULL);
 	/* The shortest and the longest interval. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(0, NSEC_PER_MSEC, 0),
 			(u64)NSEC_PER_MSEC);
 	KUNIT_EXPECT_EQ(test,
 			tm_next_deadline(5, 3600000ULL * NSEC_PER_MSEC,
 					 7200000ULL * NSEC_PER_MSEC),
-			5 + 2 * 3600000ULL * NSEC_PER_MSEC);
+			5 + 3600000ULL * NSEC_PER_MSEC);
 	/* A clock far from zero, as after a long uptime. */
 	KUNIT_EXPECT_EQ(test, tm_next_deadline(far, 1000, far + 999999),
 			far + 1000000);
+	KUNIT_EXPECT_EQ(test, tm_next_deadline(far, 1000, far + 1500),
+			far + 1000);
 }
 
 static void tm_deadline_random(struct kunit *test)
@@ -43,18 +53,21 @@ static void tm_deadline_random(struct kunit *test)
 			       (u64)NSEC_PER_MSEC;
 		u64 deadline = get_random_u64() >> 4;
 		u64 late = get_random_u32_below(4) ?
-				   get_random_u64() % (interval + 1) :
+				   get_random_u64() % (8 * interval) :
 				   get_random_u64() % (1000 * interval);
 		u64 now = deadline + late;
 		u64 next = tm_next_deadline(deadline, interval, now);
 
-		KUNIT_EXPECT_GT(test, next, now);
 		KUNIT_EXPECT_GT(test, next, deadline);
 		KUNIT_EXPECT_EQ(test, (next - deadline) % interval, 0ULL);
-		/* The first deadline after now, none skipped needlessly. */
-		KUNIT_EXPECT_LE(test, next - interval, now);
-		if (next - interval <= deadline)
+		if (late < (TM_CATCHUP_MAX + 1) * interval) {
+			/* Not that late: nothing skipped. */
 			KUNIT_EXPECT_EQ(test, next, deadline + interval);
+		} else {
+			/* Far behind: the first deadline after now. */
+			KUNIT_EXPECT_GT(test, next, now);
+			KUNIT_EXPECT_LE(test, next - interval, now);
+		}
 	}
 }
 

@@ -3,13 +3,16 @@
 #
 # sampler: the sampling kthread is freezable (issue 3, "one sampling
 # kthread, freezable, stopped cleanly"): during system suspend it must
-# let itself be frozen, and take no sample while frozen.
+# let itself be frozen, and take no sample while frozen.  And it keeps
+# its rate (issue 6, timeliness): the samples it could not take while it
+# was held up are taken once it runs again.
 
 # shellcheck disable=SC2034 # TM_TIMEOUT_* are read by the runner
 # shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
 . "${TM_DIR:-/tm}/suites/common.sh"
 
 TM_TIMEOUT_test_sampler_freezes=120
+TM_TIMEOUT_test_sampler_catches_up=120
 
 # The PM test mode "freezer" freezes every freezable task, waits
 # (pm_test_delay, 5 s by default; 12 s here) and thaws them, without
@@ -42,4 +45,33 @@ test_sampler_freezes() {
 	n=$(lines_of "$s" | awk -v a=$((t0 + 1500000000)) -v b=$((t1 - 1500000000)) '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > a && $(i + 1) < b) n++ } END { print n + 0 }')
 	[ "$n" = 0 ] || fail "$n samples taken while tasks were frozen ($dur ms freeze): the sampler is not frozen"
 	wait_for 10 newer_than "$s" "$t1" || fail "no sampling after the thaw"
+}
+
+# ts_in PID FROM TO: the ts of PID's samples in (FROM, TO], one a line.
+ts_in() {
+	lines_of "$1" | awk -v a="$2" -v b="$3" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > a && $(i + 1) <= b) print $(i + 1) }'
+}
+
+# Real-time hogs on every CPU keep the kthread off the CPUs for 400 ms,
+# 8 intervals of 50 ms.  Once they are gone, the sampler must take the
+# samples it missed: between the last sample before the stall and a time
+# well after it, there must be one sample per deadline, as the clock
+# counts them (a sampler that skips missed deadlines loses 7 or 8).  The
+# longest gap shows that the stall did hold the sampler up.
+test_sampler_catches_up() {
+	sleep 1000 &
+	s=$!
+	tm_load target="$s" interval_ms=50
+	wait_samples 10 "$s" 3 || fail "no samples"
+	t0=$(last_of "$s" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") print $(i + 1) }')
+	rthog 400 || fail "rthog failed"
+	sleep 1
+	t1=$(bt)
+	ts_in "$s" "$t0" "$t1" >ts.txt
+	n=$(wc -l <ts.txt)
+	want=$(((t1 - t0) / 50000000))
+	gap=$(awk -v p="$t0" '{ if ($1 - p > g) g = $1 - p; p = $1 } END { print int(g / 1000000) }' ts.txt)
+	[ "$gap" -ge 300 ] || fail "test bug: the longest gap was $gap ms, the hogs did not stall the sampler"
+	[ "$n" -ge $((want - 1)) ] || fail "$n samples in $(((t1 - t0) / 1000000)) ms at 50 ms (longest gap $gap ms): the missed deadlines were not made up"
+	[ "$n" -le $((want + 1)) ] || fail "$n samples in $(((t1 - t0) / 1000000)) ms at 50 ms: more than one per deadline"
 }
