@@ -22,8 +22,9 @@
 # BENCH_REPEAT (default 3) are passed on; BENCH_ICOUNT=1 counts guest
 # instructions instead of TCG time (bench/run.sh --icount; with TM_SMP=1,
 # as for make bench).  The table is the A/B table of bench/run.sh, in
-# build/bench-lesions/ (build/bench-lesions-icount/ with BENCH_ICOUNT=1).  The patches are against the src/
-# of the commit that added them; one that no longer applies says so.
+# build/bench-lesions/ (build/bench-lesions-icount/ with BENCH_ICOUNT=1).
+# The patches are against the src/ of the commit that added them; one
+# that no longer applies says so.
 
 # shellcheck source-path=SCRIPTDIR source=../../tests/lib/host.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/../../tests/lib/host.sh"

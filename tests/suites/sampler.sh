@@ -63,7 +63,7 @@ test_sampler_catches_up() {
 	s=$!
 	tm_load target="$s" interval_ms=50
 	wait_samples 10 "$s" 3 || fail "no samples"
-	t0=$(last_of "$s" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") print $(i + 1) }')
+	t0=$(val "$(last_of "$s")" ts)
 	rthog 400 || fail "rthog failed"
 	sleep 1
 	t1=$(bt)
