@@ -52,6 +52,12 @@ val() {
 	printf '%s\n' "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i += 2) if ($i == k) { print $(i + 1); exit } }'
 }
 
+# ts_of PID [FILE]: the ts of each sample of PID, oldest first, one a line.
+ts_of() {
+	lines_of "$1" "${2:-$TC_DEV}" |
+		awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") { print $(i + 1); next } }'
+}
+
 # has_at_least PID N [FILE]: PID has at least N samples.
 has_at_least() {
 	[ "$(nlines "$1" "${3:-$TC_DEV}")" -ge "$2" ]
@@ -64,14 +70,12 @@ wait_samples() {
 
 # newer_than PID NS [FILE]: PID has a sample with ts > NS.
 newer_than() {
-	grep "^pid $1 " "${3:-$TC_DEV}" |
-		awk -v t="$2" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) + 0 > t + 0) f = 1 } END { exit !f }'
+	ts_of "$1" "${3:-$TC_DEV}" | awk -v t="$2" '$1 + 0 > t + 0 { f = 1 } END { exit !f }'
 }
 
 # count_after PID NS [FILE]: how many samples of PID have ts > NS.
 count_after() {
-	grep "^pid $1 " "${3:-$TC_DEV}" |
-		awk -v t="$2" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) + 0 > t + 0) n++ } END { print n + 0 }'
+	ts_of "$1" "${3:-$TC_DEV}" | awk -v t="$2" '$1 + 0 > t + 0 { n++ } END { print n + 0 }'
 }
 
 # pids_in FILE: the distinct pids of FILE, in order of first appearance.
@@ -87,8 +91,7 @@ total_lines() {
 # deltas_ms PID [FILE]: the gaps between consecutive samples of PID, in
 # ms (integer), one a line.
 deltas_ms() {
-	lines_of "$1" "${2:-$TC_DEV}" |
-		awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") t = $(i + 1) } NR > 1 { printf "%d\n", (t - p) / 1000000 } { p = t }'
+	ts_of "$1" "${2:-$TC_DEV}" | awk 'NR > 1 { printf "%d\n", ($1 - p) / 1000000 } { p = $1 }'
 }
 
 # median: the median of the integers on stdin.

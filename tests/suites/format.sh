@@ -140,9 +140,9 @@ test_format_ts_boottime() {
 	wait_for 10 newer_than "$s" "$b2" || fail "no sample after CLOCK_BOOTTIME $b2"
 	echo stop >"$TC_SYS"
 	b3=$(bt)
-	lines_of "$s" | awk -v lo="$b0" -v hi="$b3" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && ($(i + 1) < lo || $(i + 1) > hi)) { print "ts " $(i + 1) " outside " lo ".." hi; exit 1 } }' >out.txt ||
+	ts_of "$s" | awk -v lo="$b0" -v hi="$b3" '$1 + 0 < lo + 0 || $1 + 0 > hi + 0 { print "ts " $1 " outside " lo ".." hi; exit 1 }' >out.txt ||
 		fail "$(cat out.txt)"
-	n=$(lines_of "$s" | awk -v lo="$b1" -v hi="$b2" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > lo && $(i + 1) < hi) n++ } END { print n + 0 }')
+	n=$(ts_of "$s" | awk -v lo="$b1" -v hi="$b2" '$1 + 0 > lo + 0 && $1 + 0 < hi + 0 { n++ } END { print n + 0 }')
 	[ "$n" -ge 3 ] || fail "only $n samples with ts inside a 0.3 s CLOCK_BOOTTIME window at 20 ms"
 }
 

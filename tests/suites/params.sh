@@ -143,12 +143,12 @@ test_params_interval_takes_effect() {
 	t1=$(bt)
 	echo 50 >"$TC_PAR/interval_ms"
 	wait_for 5 newer_than "$s" "$t1" || fail "no sample within 5 s of interval_ms 3600000 -> 50"
-	first=$(lines_of "$s" | awk -v t="$t1" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > t) { print $(i + 1); exit } }')
+	first=$(ts_of "$s" | awk -v t="$t1" '$1 + 0 > t + 0 { print; exit }')
 	gap=$(((first - t1) / 1000000))
 	between "$gap" 40 600 ||
 		fail "first sample $gap ms after interval_ms=50 was written, expected one interval (50 ms)"
 	wait_for 10 after_at_least "$s" "$t1" 12 || fail "fewer than 12 samples at 50 ms"
-	d=$(lines_of "$s" | awk -v t="$t1" '{ for (i = 1; i < NF; i += 2) if ($i == "ts") ts = $(i + 1) } ts > t { if (p) printf "%d\n", (ts - p) / 1000000; p = ts }' | median)
+	d=$(ts_of "$s" | awk -v t="$t1" '$1 + 0 > t + 0 { if (p) printf "%d\n", ($1 - p) / 1000000; p = $1 }' | median)
 	between "$d" 40 120 || fail "interval 50: samples $d ms apart (median)"
 }
 
@@ -170,7 +170,7 @@ test_params_max_samples_cap() {
 		last=$(val "$(last_of "$p")" ts)
 		age=$(((t0 - last) / 1000000))
 		[ "$age" -le 300 ] || fail "newest kept sample of $p is $age ms old: the cap kept old samples"
-		span=$(lines_of "$p" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "ts") t = $(i + 1) } NR == 1 { f = t } END { printf "%d\n", (t - f) / 1000000 }')
+		span=$(ts_of "$p" | awk 'NR == 1 { f = $1 } { t = $1 } END { printf "%d\n", (t - f) / 1000000 }')
 		[ "$span" -le 400 ] || fail "the 5 kept samples of $p span $span ms: not the 5 newest"
 	done
 

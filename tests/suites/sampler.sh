@@ -42,14 +42,9 @@ test_sampler_freezes() {
 	tm_kmsg | grep -q 'suspend debug: Waiting' || fail "test bug: the freezer test did not run"
 	dur=$(((t1 - t0) / 1000000))
 	[ "$dur" -ge 3000 ] || fail "test bug: the freeze lasted only $dur ms"
-	n=$(lines_of "$s" | awk -v a=$((t0 + 1500000000)) -v b=$((t1 - 1500000000)) '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > a && $(i + 1) < b) n++ } END { print n + 0 }')
+	n=$(ts_of "$s" | awk -v a=$((t0 + 1500000000)) -v b=$((t1 - 1500000000)) '$1 + 0 > a + 0 && $1 + 0 < b + 0 { n++ } END { print n + 0 }')
 	[ "$n" = 0 ] || fail "$n samples taken while tasks were frozen ($dur ms freeze): the sampler is not frozen"
 	wait_for 10 newer_than "$s" "$t1" || fail "no sampling after the thaw"
-}
-
-# ts_in PID FROM TO: the ts of PID's samples in (FROM, TO], one a line.
-ts_in() {
-	lines_of "$1" | awk -v a="$2" -v b="$3" '{ for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > a && $(i + 1) <= b) print $(i + 1) }'
 }
 
 # Real-time hogs on every CPU keep the kthread off the CPUs for 400 ms,
@@ -67,7 +62,7 @@ test_sampler_catches_up() {
 	rthog 400 || fail "rthog failed"
 	sleep 1
 	t1=$(bt)
-	ts_in "$s" "$t0" "$t1" >ts.txt
+	ts_of "$s" | awk -v a="$t0" -v b="$t1" '$1 + 0 > a + 0 && $1 + 0 <= b + 0' >ts.txt
 	n=$(wc -l <ts.txt)
 	want=$(((t1 - t0) / 50000000))
 	gap=$(awk -v p="$t0" '{ if ($1 - p > g) g = $1 - p; p = $1 } END { print int(g / 1000000) }' ts.txt)
