@@ -23,8 +23,6 @@ BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
 # The bench needs sysstat (pidstat) and gnuplot-nox on the host; they are
 # in the top-level DEPS, and bench/run.sh installs them when missing.
-# bench/fmtcount/run.sh counts instructions with valgrind's callgrind.
-DEPS += valgrind
 
 BENCH_KERNELS ?= $(or $(KERNELS),6.1 6.12)
 BENCH_SMOKE_KERNELS ?= $(BENCH_KERNELS)
