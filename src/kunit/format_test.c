@@ -3,7 +3,7 @@
  * KUnit tests of the sample line, tm_format_sample(), against a plain
  * snprintf() of the format that docs/interface.md documents.
  */
-#include "../tm_format.c"
+#include "../format.c"
 
 #include <kunit/test.h>
 #include <linux/kernel.h>

@@ -8,7 +8,7 @@
  * This file builds the parameters into the test module, which the
  * sampler needs; the tests are in the *_test.c files beside it.
  */
-#include "../tm_params.c"
+#include "../params.c"
 
 #include <linux/module.h>
 

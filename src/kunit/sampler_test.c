@@ -5,7 +5,7 @@
  * sampler is less than TM_CATCHUP_MAX intervals late (the missed ones are
  * made up), and the first one in the future when it is farther behind.
  */
-#include "../tm_sampler.c"
+#include "../sampler.c"
 
 #include <kunit/test.h>
 #include <linux/random.h>

@@ -16,10 +16,10 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "tm_history.h"
-#include "tm_params.h"
-#include "tm_sample.h"
-#include "tm_sampler.h"
+#include "tasks.h"
+#include "params.h"
+#include "store.h"
+#include "sampler.h"
 
 static struct task_struct *tm_sampler_thread;
 static DEFINE_SPINLOCK(tm_sampler_thread_lock);

@@ -6,7 +6,7 @@
  * module gets its own copy of it: an object cannot belong to two modules.
  * It must come first, before any header defines pr_fmt.
  */
-#include "../tm_cmd.c"
+#include "../command.c"
 
 #include <kunit/test.h>
 #include <linux/ctype.h>

@@ -11,8 +11,8 @@
 #include <linux/moduleparam.h>
 #include <linux/time64.h>
 
-#include "tm_params.h"
-#include "tm_sampler.h"
+#include "params.h"
+#include "sampler.h"
 
 static int target[TM_MAX_TARGETS];
 static unsigned int target_count;

@@ -19,11 +19,11 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "tm_format.h"
-#include "tm_history.h"
-#include "tm_sample.h"
-#include "tm_sampler.h"
-#include "tm_sysfs.h"
+#include "format.h"
+#include "tasks.h"
+#include "store.h"
+#include "sampler.h"
+#include "sysfs.h"
 
 /* At most this many lines fit in a sysfs read. */
 #define TM_SYSFS_LINES ((PAGE_SIZE - 1) / TM_LINE_MIN)

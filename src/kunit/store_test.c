@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the sample life cycle (tm_sample.c): a sample is freed
+ * KUnit tests of the sample life cycle (store.c): a sample is freed
  * exactly once, when its last reference goes, and the counters of the
- * unload report add up.  Also builds tm_sample.c into the test module for
+ * unload report add up.  Also builds store.c into the test module for
  * the history tests.
  */
-#include "../tm_sample.c"
+#include "../store.c"
 
 #include <kunit/test.h>
 

@@ -18,8 +18,8 @@
 #include <linux/sched/task.h>
 
 #include "compat.h"
-#include "tm_sample.h"
-#include "tm_stats.h"
+#include "store.h"
+#include "procstat.h"
 
 static void tm_stats_sum_group(struct task_struct *leader,
 			       struct task_sample *s, struct tm_cputime *ct)

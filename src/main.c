@@ -13,14 +13,14 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
-#include "tm_chardev.h"
-#include "tm_debugfs.h"
-#include "tm_history.h"
-#include "tm_params.h"
-#include "tm_sample.h"
-#include "tm_sampler.h"
-#include "tm_shrinker.h"
-#include "tm_sysfs.h"
+#include "chardev.h"
+#include "debugfs.h"
+#include "tasks.h"
+#include "params.h"
+#include "store.h"
+#include "sampler.h"
+#include "shrinker.h"
+#include "sysfs.h"
 
 static void tm_add_targets(void)
 {

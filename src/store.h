@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TM_SAMPLE_H
-#define TM_SAMPLE_H
+#ifndef TM_STORE_H
+#define TM_STORE_H
 
 #include <linux/kref.h>
 #include <linux/poison.h>
@@ -55,4 +55,4 @@ void tm_sample_put(struct task_sample *s);
 
 void tm_sample_counts(struct tm_sample_counts *c);
 
-#endif /* TM_SAMPLE_H */
+#endif /* TM_STORE_H */

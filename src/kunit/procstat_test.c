@@ -4,7 +4,7 @@
  * between user and system time follows the tick-based proportion, adds up
  * to the runtime, and neither half ever decreases, whatever the ticks do.
  */
-#include "../tm_stats.c"
+#include "../procstat.c"
 
 #include <kunit/test.h>
 #include <linux/random.h>

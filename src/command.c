@@ -13,8 +13,8 @@
 #include <linux/limits.h>
 #include <linux/uaccess.h>
 
-#include "tm_cmd.h"
-#include "tm_history.h"
+#include "command.h"
+#include "tasks.h"
 
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 {

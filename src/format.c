@@ -11,8 +11,8 @@
 #include <linux/math64.h>
 #include <linux/string.h>
 
-#include "tm_format.h"
-#include "tm_sample.h"
+#include "format.h"
+#include "store.h"
 
 static const u64 tm_pow10[] = {
 	1ULL,

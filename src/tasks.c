@@ -31,9 +31,9 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "tm_history.h"
-#include "tm_sample.h"
-#include "tm_stats.h"
+#include "tasks.h"
+#include "store.h"
+#include "procstat.h"
 
 static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);

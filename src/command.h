@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TM_CMD_H
-#define TM_CMD_H
+#ifndef TM_COMMAND_H
+#define TM_COMMAND_H
 
 #include <linux/types.h>
 
@@ -20,4 +20,4 @@ int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr);
 ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos);
 
-#endif /* TM_CMD_H */
+#endif /* TM_COMMAND_H */

@@ -10,7 +10,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "tm_sample.h"
+#include "store.h"
 
 /* Samples taken from the slab per call in tm_sample_alloc_bulk(). */
 #define TM_SAMPLE_BULK 64U

@@ -10,8 +10,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 
-#include "tm_debugfs.h"
-#include "tm_seq.h"
+#include "debugfs.h"
+#include "reader.h"
 
 static struct dentry *tm_debugfs_file;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TM_SEQ_H
-#define TM_SEQ_H
+#ifndef TM_READER_H
+#define TM_READER_H
 
 #include <linux/fs.h>
 
@@ -10,4 +10,4 @@
  */
 extern const struct file_operations tm_history_fops;
 
-#endif /* TM_SEQ_H */
+#endif /* TM_READER_H */

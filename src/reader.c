@@ -32,11 +32,11 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "tm_cmd.h"
-#include "tm_format.h"
-#include "tm_history.h"
-#include "tm_sample.h"
-#include "tm_seq.h"
+#include "command.h"
+#include "format.h"
+#include "tasks.h"
+#include "store.h"
+#include "reader.h"
 
 /* Samples copied at each visit of a history (2.8 KiB of copies). */
 #define TM_SEQ_BATCH 32

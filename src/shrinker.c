@@ -2,7 +2,7 @@
 /*
  * Gives the oldest samples back to the kernel under memory pressure.
  * The scan never sleeps on a lock: it runs from inside allocations, and
- * tm_history_shrink() only trylocks (see tm_history.c).
+ * tm_history_shrink() only trylocks (see tasks.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,8 +10,8 @@
 #include <linux/sched.h>
 
 #include "compat.h"
-#include "tm_history.h"
-#include "tm_shrinker.h"
+#include "tasks.h"
+#include "shrinker.h"
 
 static struct shrinker *tm_shrinker;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TM_STATS_H
-#define TM_STATS_H
+#ifndef TM_PROCSTAT_H
+#define TM_PROCSTAT_H
 
 #include <linux/types.h>
 
@@ -29,4 +29,4 @@ bool tm_stats_read(struct pid *pid, struct task_sample *s,
  */
 void tm_cputime_settle(const struct tm_cputime *ct, u64 *utime, u64 *stime);
 
-#endif /* TM_STATS_H */
+#endif /* TM_PROCSTAT_H */

@@ -10,8 +10,8 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 
-#include "tm_chardev.h"
-#include "tm_seq.h"
+#include "chardev.h"
+#include "reader.h"
 
 static struct miscdevice tm_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef TM_HISTORY_H
-#define TM_HISTORY_H
+#ifndef TM_TASKS_H
+#define TM_TASKS_H
 
 #include <linux/kref.h>
 #include <linux/jiffies.h>
@@ -108,4 +108,4 @@ unsigned long tm_history_shrink(unsigned long nr_to_scan);
 unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
 			      unsigned long nr_to_scan);
 
-#endif /* TM_HISTORY_H */
+#endif /* TM_TASKS_H */

@@ -7,11 +7,11 @@
  *
  * The production source is compiled into this file so that its static
  * helpers and lists can be reached.  The samples come from a real
- * "task_sample" cache (tm_sample.c, built into this module too), so the
+ * "task_sample" cache (store.c, built into this module too), so the
  * taskmonitor module itself must not be loaded while these tests run.
  * The "process" sampled is the test's own kthread.
  */
-#include "../tm_history.c"
+#include "../tasks.c"
 
 #include <kunit/test.h>
 #include <linux/kthread.h>
