@@ -9,9 +9,14 @@
 #                        remove them in a Debian 12 chroot and QEMU guests
 #
 # The top-level VERSION file is the single version source: it names the
-# tarball and fills in dkms.conf's PACKAGE_VERSION and the spec's Version
-# (placeholder #MODULE_VERSION#); src/Kbuild reads it for MODULE_VERSION,
-# and debian/rules refuses to build if debian/changelog disagrees.
+# tarball and fills in dkms.conf's PACKAGE_VERSION (placeholder
+# #MODULE_VERSION#); src/Kbuild reads it for MODULE_VERSION; make dist
+# refuses to run if the spec's Version disagrees, debian/rules if
+# debian/changelog does.
+#
+# The tarball holds this file, the top-level Makefile and debian/: in
+# the extracted tarball of a release, with no git, make dist, deb and rpm
+# work as in the checkout, and so does rpmbuild -ba taskmonitor.spec.
 
 TM_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
@@ -30,18 +35,34 @@ DEB_FILE := $(PKG_OUT)/taskmonitor-dkms_$(TM_VERSION)_all.deb
 RPM_FILE := $(PKG_OUT)/taskmonitor-dkms-$(TM_VERSION)-1.noarch.rpm
 
 # What the tarball holds: what DKMS needs to build the module (dkms.conf,
-# VERSION, the Kbuild sources), what the packages install besides, and
-# the spec that rpmbuild -ta reads.  The module's sources are the files
-# git tracks under src/ plus the new ones it does not ignore yet, so that
-# build products never get in and a file not yet committed does; but not
-# src/kunit/, the KUnit tests, which DKMS never builds (see src/Kbuild).
+# VERSION, the Kbuild sources), what the packages install besides, the
+# spec that rpmbuild -ta reads, and what `make dist deb rpm` need to run
+# again in the extracted tarball (this file, the top-level Makefile that
+# includes it, debian/), so that a user of a release can rebuild its
+# packages with no git.  The module's sources are found by name, as
+# debian/rules does, never with git: src/Kbuild and every C file and
+# header under src/ and src/probes/ but the ones Kbuild generates;
+# src/kunit/, the KUnit tests, are not shipped, DKMS never builds them
+# (see src/Kbuild).  tests/packages/lists.sh checks the result against
+# the files git tracks.
 DIST_FILES := VERSION LICENSE README.md docs/interface.md dkms.conf \
 	taskmonitor.spec modprobe.d/taskmonitor.conf \
-	udev/60-taskmonitor.rules sysusers.d/taskmonitor.conf
-DIST_SUBST := dkms.conf taskmonitor.spec
+	udev/60-taskmonitor.rules sysusers.d/taskmonitor.conf \
+	Makefile mk/packaging.mk
+DIST_SOURCES = src/Kbuild $(sort $(filter-out %.mod.c src/tm_probes.h, \
+	$(wildcard src/*.c src/*.h src/probes/*.c)))
+DIST_DEBIAN = $(sort $(filter-out debian/source,$(wildcard debian/*)) \
+	$(wildcard debian/source/*))
+# dkms.conf's PACKAGE_VERSION is filled in here (dh_dkms -V does it for
+# the .deb); the spec carries its real Version, which must be VERSION's.
+DIST_SUBST := dkms.conf
 
-# The date of the last commit, for reproducible archives.
-SOURCE_DATE_EPOCH ?= $(shell git -C $(TM_TOP) log -1 --format=%ct 2>/dev/null || date +%s)
+# The date of the last commit, for reproducible archives; in a tree with
+# no git (an extracted release), the newest file of the tarball, so that
+# make dist there remakes the release's tarball byte for byte.
+SOURCE_DATE_EPOCH ?= $(shell cd $(TM_TOP) && \
+	if [ -e .git ]; then git log -1 --format=%ct; \
+	else find $(DIST_FILES) $(DIST_SOURCES) $(DIST_DEBIAN) -printf '%Ts\n' | sort -n | tail -n 1; fi)
 export SOURCE_DATE_EPOCH
 
 .PHONY: dist deb rpm lintian rpmlint lint-packages check-packages \
@@ -59,16 +80,20 @@ packaging-deps:
 	fi
 
 # Always rebuilt (it takes a moment), so that it never lags the tree.
+# Refuses a spec whose Version is not VERSION's, as debian/rules refuses
+# a changelog that disagrees.
 dist:
 	@set -e; cd $(TM_TOP); \
+	grep -qE '^Version:[[:space:]]+$(subst .,\.,$(TM_VERSION))$$' taskmonitor.spec || \
+		{ echo "dist: VERSION says $(TM_VERSION) but taskmonitor.spec says" \
+			"$$(sed -n 's/^Version:[[:space:]]*//p' taskmonitor.spec):" \
+			"set its Version and add a %changelog entry" >&2; exit 1; }; \
 	tmp=$(PKG_OUT)/dist.tmp; rm -rf $$tmp; \
 	mkdir -p $$tmp/$(DIST_NAME); \
-	srcs=$$(git ls-files --cached --others --exclude-standard -- \
-		src ':(exclude)src/kunit'); \
-	test -n "$$srcs" || { echo "dist: no source under src/" >&2; exit 1; }; \
-	for f in $(DIST_FILES) $$srcs; do \
+	for f in $(DIST_FILES) $(DIST_SOURCES) $(DIST_DEBIAN); do \
 		test -f "$$f" || { echo "dist: $$f is missing" >&2; exit 1; }; \
-		install -D -m 0644 "$$f" "$$tmp/$(DIST_NAME)/$$f"; \
+		mode=0644; test ! -x "$$f" || mode=0755; \
+		install -D -m $$mode "$$f" "$$tmp/$(DIST_NAME)/$$f"; \
 	done; \
 	for f in $(DIST_SUBST); do \
 		sed -i 's/#MODULE_VERSION#/$(TM_VERSION)/g' "$$tmp/$(DIST_NAME)/$$f"; \
@@ -79,12 +104,11 @@ dist:
 	mv $(DIST_TARBALL).tmp $(DIST_TARBALL); rm -rf $$tmp; \
 	echo "dist: $(DIST_TARBALL)"
 
-# The .deb is built from the tarball's content plus debian/, so that the
-# native source package is exactly that too.
+# The .deb is built from the tarball's content, debian/ included, so
+# that the native source package is exactly that too.
 deb: dist
 	@set -e; d=$(PKG_OUT)/deb; rm -rf $$d; mkdir -p $$d; \
 	tar -C $$d -xzf $(DIST_TARBALL); \
-	cp -r $(TM_TOP)/debian $$d/$(DIST_NAME)/; \
 	cd $$d/$(DIST_NAME) && \
 		dpkg-buildpackage --build=source,all -us -uc >../build.log 2>&1 || \
 		{ tail -n 40 ../build.log >&2; exit 1; }; \

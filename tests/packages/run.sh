@@ -9,6 +9,12 @@
 #   rpmlint     nothing but what tests/packages/rpmlintrc explains
 #   lists       the tarball's and the packages' files are exactly the
 #               expected ones, and one version is everywhere (lists.sh)
+#   release     in the tarball extracted to a directory with no git, as a
+#               user of a release has it: make dist remakes the same
+#               tarball byte for byte, make deb and make rpm build
+#               packages that pass lists.sh, and rpmbuild -ba on the
+#               shipped taskmonitor.spec with the tarball in SOURCES
+#               builds the .rpm and .src.rpm of VERSION
 #   deb-install apt-get install ./taskmonitor-dkms_*.deb and the 6.1
 #               headers into a fresh Debian 12 (debootstrap, see
 #               chroot.sh): dkms says installed, the .ko is in
@@ -190,6 +196,34 @@ s_lists() {
 	why "$(grep '^FAIL' <<<"$out" | tr '\n' ' ')"
 }
 
+s_release() {
+	local rel=$work/release top rb
+	top=$rel/taskmonitor-$version
+	rb=$rel/rpmbuild
+	rm -rf "$rel"
+	mkdir -p "$rel" "$rb/SOURCES"
+	tar -C "$rel" -xzf "$tarball"
+	[ ! -e "$top/.git" ] || why "the tarball holds a .git"
+	# As a user would run it: nothing inherited from this checkout's make.
+	env -u SOURCE_DATE_EPOCH -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		make --no-print-directory -C "$top" dist deb rpm >&2 ||
+		why "make dist deb rpm failed in the extracted tarball $top"
+	cmp "$tarball" "$top/build/packages/$(basename "$tarball")" >&2 ||
+		why "make dist in the extracted tarball made another tarball"
+	"$here/lists.sh" --tarball "$top/build/packages/$(basename "$tarball")" \
+		--deb "$top/build/packages/$(basename "$deb")" \
+		--rpm "$top/build/packages/$(basename "$rpm")" >&2 ||
+		why "the packages made in the extracted tarball fail lists.sh"
+	cp "$tarball" "$rb/SOURCES/"
+	(cd "$top" && rpmbuild -ba --define "_topdir $rb" taskmonitor.spec) >&2 ||
+		why "rpmbuild -ba taskmonitor.spec failed in the extracted tarball"
+	[ "$(rpm -qp --qf '%{VERSION}' "$rb/RPMS/noarch/taskmonitor-dkms-$version-1.noarch.rpm")" = "$version" ] ||
+		why "rpmbuild -ba made no taskmonitor-dkms-$version-1.noarch.rpm"
+	[ -f "$rb/SRPMS/taskmonitor-dkms-$version-1.src.rpm" ] ||
+		why "rpmbuild -ba made no taskmonitor-dkms-$version-1.src.rpm"
+	rm -rf "$rel"
+}
+
 s_deb_install() {
 	in_root apt-get install -y "/tmp/$(basename "$deb")" "linux-headers-$k61" ||
 		why "apt-get install ./$(basename "$deb") linux-headers-$k61 failed"
@@ -302,6 +336,7 @@ fi
 step lintian s_lintian
 step rpmlint s_rpmlint
 step lists s_lists
+step release s_release
 broken=''
 
 # The test system: an overlay of the cached Debian 12 base.
