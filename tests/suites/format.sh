@@ -174,12 +174,6 @@ test_format_grouping_and_read_sizes() {
 	done
 }
 
-# lines_total_slab: the number of samples, from the slab allocator (cheap
-# to poll while a big history grows).
-slab_at_least() {
-	[ "$(slab_active)" -ge "$1" ] 2>/dev/null
-}
-
 TM_TIMEOUT_test_format_big_history_linear=240
 
 # A history of tens of thousands of lines (MBs) reads whole and
