@@ -99,9 +99,8 @@ kth_cpu() {
 # created: the sample count the module logs at unload.
 unload_created() {
 	tm_unload
-	_l=$(dmesg | grep 'taskmonitor: unloaded:' | tail -n 1)
-	[ -n "$_l" ] || fail "no unload report in the kernel log"
-	_c=${_l#*unloaded: }
+	_c=$(tm_unload_reports | tail -n 1)
+	[ -n "$_c" ] || fail "no unload report in the kernel log"
 	echo "${_c%% *}"
 }
 

@@ -43,7 +43,7 @@ while [ $i -lt "$rounds" ]; do
 		continue
 	fi
 	cat "$TM_DEBUGFS" >/tmp/demo.out
-	n=$(grep -c "^pid $pid " /tmp/demo.out)
+	n=$(nlines "$pid" /tmp/demo.out)
 	if [ "$n" -gt "$shown" ]; then
 		echo "... ($n samples of pid $pid; the newest $shown:)"
 	fi
@@ -61,7 +61,7 @@ if [ -z "$last" ]; then
 	echo "=== no samples of pid $pid were shown"
 	exit 1
 fi
-u0=$(tm_field "$first" usr)
-u1=$(tm_field "$last" usr)
+u0=$(val "$first" usr)
+u1=$(val "$last" usr)
 echo "=== usr time of pid $pid: $u0 ns in the oldest sample shown, $u1 ns in the newest"
 [ "$u1" -gt "$u0" ] 2>/dev/null

@@ -172,8 +172,20 @@ tm_series() {
 	uname -r | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p'
 }
 
-# tm_field LINE NAME: the value that follows the word NAME in a
-# "name value name value" line, e.g. tm_field "$line" usr.
-tm_field() {
-	printf '%s\n' "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
+# val LINE KEY: the value of KEY in a sample line ("pid P usr N ..."),
+# e.g. val "$line" usr.
+val() {
+	printf '%s\n' "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i += 2) if ($i == k) { print $(i + 1); exit } }'
+}
+
+# nlines PID [FILE]: how many samples of PID FILE shows (default: the
+# device, which does not depend on debugfs).
+nlines() {
+	grep -c "^pid $1 " "${2:-/dev/taskmonitor}"
+}
+
+# tm_unload_reports: "created freed live skipped", the counts of each
+# "taskmonitor: unloaded: ..." line of the kernel log, oldest first.
+tm_unload_reports() {
+	tm_kmsg | sed -n 's/.*taskmonitor: unloaded: \([0-9]*\) samples created, \([0-9]*\) freed, \([0-9]*\) live, \([0-9]*\) skipped.*/\1 \2 \3 \4/p'
 }

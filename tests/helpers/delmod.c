@@ -12,18 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-	switch (e) {
-	case EAGAIN: return "EAGAIN";
-	case EBUSY: return "EBUSY";
-	case ENOENT: return "ENOENT";
-	case EPERM: return "EPERM";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	default: return "EOTHER";
-	}
-}
+#include "errname.h"
 
 int main(int argc, char **argv)
 {
@@ -34,7 +23,7 @@ int main(int argc, char **argv)
 	if (syscall(SYS_delete_module, argv[1], O_NONBLOCK)) {
 		int e = errno;
 
-		printf("%s\n", errname(e));
+		printf("%s\n", tm_errname(e));
 		fprintf(stderr, "delmod: %s\n", strerror(e));
 		return 1;
 	}

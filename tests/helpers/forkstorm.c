@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 static const char *files[8];
 static int nfiles;
 
@@ -123,14 +125,14 @@ static int worker(int id, double end)
 		if (e == 0)
 			added++;
 		else if (e != ESRCH && e != EEXIST) {
-			fprintf(stderr, "forkstorm: add %d to %s: %s\n", p, file, strerrorname_np(e));
+			fprintf(stderr, "forkstorm: add %d to %s: %s\n", p, file, tm_errname(e));
 			bad++;
 		}
 		if (rm == 0) {
 			e = tm_write(file, p, 1);
 			removes++;
 			if (e != 0 && e != ENOENT) {
-				fprintf(stderr, "forkstorm: remove %d from %s: %s\n", p, file, strerrorname_np(e));
+				fprintf(stderr, "forkstorm: remove %d from %s: %s\n", p, file, tm_errname(e));
 				bad++;
 			}
 		}
@@ -140,7 +142,7 @@ static int worker(int id, double end)
 			e = tm_write(file, p, 1);
 			removes++;
 			if (e != 0 && e != ENOENT) {
-				fprintf(stderr, "forkstorm: remove %d from %s: %s\n", p, file, strerrorname_np(e));
+				fprintf(stderr, "forkstorm: remove %d from %s: %s\n", p, file, tm_errname(e));
 				bad++;
 			}
 		}

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 int main(int argc, char **argv)
 {
 	char buf[256];
@@ -42,9 +44,7 @@ int main(int argc, char **argv)
 		}
 		r = write(fd, buf, n);
 		if (r < 0) {
-			const char *e = strerrorname_np(errno);
-
-			printf("%s%s", i > 2 ? " " : "", e ? e : "E?");
+			printf("%s%s", i > 2 ? " " : "", tm_errname(errno));
 		} else if ((size_t)r != n) {
 			printf("%sSHORT:%zd", i > 2 ? " " : "", r);
 		} else {

@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 #define CMD_MAX		32	/* longest accepted command (docs) */
 #define POOL		8
 #define MAX_CMDFILES	4
@@ -104,20 +106,6 @@ static void report(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	atomic_fetch_add(&mismatches, 1);
-}
-
-static const char *ename(int e)
-{
-	static __thread char buf[16];
-	const char *n;
-
-	if (e == 0)
-		return "OK";
-	n = strerrorname_np(e);
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "E%d", e);
-	return buf;
 }
 
 /* The input as printable text, for reports. */
@@ -431,7 +419,7 @@ static int do_write(int fd, struct rng *r, const char *b, size_t len,
 	case 2:
 		off = below(r, 1ULL << 20);
 		if (lseek(fd, off, SEEK_SET) < 0 && errno != EINVAL && errno != ESPIPE)
-			report("lseek(%lld): %s", (long long)off, ename(errno));
+			report("lseek(%lld): %s", (long long)off, tm_errname(errno));
 		n = write(fd, b, len);
 		break;
 	case 3:
@@ -533,7 +521,7 @@ static void cmd_apply(const char *b, size_t len, const char *file)
 
 		if (fd >= 0) {
 			if (write(fd, tmp, n) != n)
-				report("cannot remove %ld again: %s", nr, ename(errno));
+				report("cannot remove %ld again: %s", nr, tm_errname(errno));
 			close(fd);
 		}
 	}
@@ -584,7 +572,7 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 		return;
 	}
 	if (fd < 0) {
-		report("open %s for writing: %s", file, ename(errno));
+		report("open %s for writing: %s", file, tm_errname(errno));
 		return;
 	}
 	e = do_write(fd, r, b, len, how, cut, k, &done);
@@ -597,20 +585,20 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 	if (how == 1) {
 		if (e != ESPIPE)
 			report("iter %ld: %s: pwrite(\"%s\", %zu): got %s, want ESPIPE",
-			       iter, file, show(buf, len), len, ename(e));
+			       iter, file, show(buf, len), len, tm_errname(e));
 		return;
 	}
 	if (bad_ptr && len >= 1 && len <= CMD_MAX) {
 		if (e != EFAULT)
 			report("iter %ld: %s: write of %zu bytes from a bad buffer: got %s, want EFAULT",
-			       iter, file, len, ename(e));
+			       iter, file, len, tm_errname(e));
 		return;
 	}
 	if (how != 3) {
 		allowed = cmd_allowed(b, len, exact);
 		if (!(allowed & RB(r_of(e))))
 			report("iter %ld: %s: write(\"%s\", %zu) how %d: got %s, want %s",
-			       iter, file, show(b, len), len, how, ename(e),
+			       iter, file, show(b, len), len, how, tm_errname(e),
 			       allowed_names(allowed));
 		else if (!e && done != (ssize_t)len)
 			report("iter %ld: %s: write(\"%s\") wrote %zd of %zu bytes",
@@ -624,14 +612,14 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 	if (len == 0) {
 		if (e || done != 0)
 			report("iter %ld: %s: empty writev: got %s (%zd)", iter, file,
-			       ename(e), done);
+			       tm_errname(e), done);
 		return;
 	}
 	/* An empty first piece is passed on, and refused. */
 	if (cut[0] == 0) {
 		if (e != EINVAL)
 			report("iter %ld: %s: writev with an empty first piece: got %s, want EINVAL",
-			       iter, file, ename(e));
+			       iter, file, tm_errname(e));
 		return;
 	}
 	for (i = 0, pos = 0, sum = 0; i < k; pos = cut[i], i++) {
@@ -644,7 +632,7 @@ static void fuzz_cmd(struct rng *r, char *buf, long iter, int exact)
 			/* The first piece failed: its answer is the call's. */
 			if (!(allowed & RB(r_of(e))) || e == 0)
 				report("iter %ld: %s: writev piece \"%s\": got %s, want %s",
-				       iter, file, show(b + pos, n), ename(e),
+				       iter, file, show(b + pos, n), tm_errname(e),
 				       allowed_names(allowed));
 			return;
 		}
@@ -715,15 +703,15 @@ static void fuzz_param(struct rng *r, char *buf, long iter, int exact)
 			close(fd);
 			if (e != EACCES && e != EPERM)
 				report("iter %ld: %s is read-only but a write got %s",
-				       iter, path, ename(e));
+				       iter, path, tm_errname(e));
 		} else if (errno != EACCES) {
 			report("iter %ld: open %s for writing: %s, want EACCES",
-			       iter, path, ename(errno));
+			       iter, path, tm_errname(errno));
 		}
 		return;
 	}
 	if (fd < 0) {
-		report("open %s: %s", path, ename(errno));
+		report("open %s: %s", path, tm_errname(errno));
 		return;
 	}
 	if (exact && read_param(params[k].name, &before))
@@ -742,7 +730,7 @@ static void fuzz_param(struct rng *r, char *buf, long iter, int exact)
 		       iter, path, after, show(buf, len), params[k].lo, params[k].hi);
 	if (len == 0) {
 		if (e || done != 0)
-			report("iter %ld: empty write to %s: %s", iter, path, ename(e));
+			report("iter %ld: empty write to %s: %s", iter, path, tm_errname(e));
 		return;
 	}
 	/* sysfs hands over at most a page, as a C string. */
@@ -750,12 +738,12 @@ static void fuzz_param(struct rng *r, char *buf, long iter, int exact)
 	valid = !parse_uint(buf, eff, &v) && v >= params[k].lo && v <= params[k].hi;
 	if (e && e != EINVAL)
 		report("iter %ld: %s: write(\"%s\"): got %s, only EINVAL is documented",
-		       iter, path, show(buf, len), ename(e));
+		       iter, path, show(buf, len), tm_errname(e));
 	if (!exact)
 		return;
 	if (valid != !e)
 		report("iter %ld: %s: write(\"%s\", %zu): got %s, want %s",
-		       iter, path, show(buf, len), len, ename(e),
+		       iter, path, show(buf, len), len, tm_errname(e),
 		       valid ? "OK" : "EINVAL");
 	else if (valid && (after != v || done != (ssize_t)eff))
 		report("iter %ld: %s: wrote \"%s\", reads back %llu (wrote %zd bytes)",
@@ -788,7 +776,7 @@ static void fuzz_sysfs(struct rng *r, char *buf, long iter)
 	}
 	fd = open(sysfs_path, O_WRONLY);
 	if (fd < 0) {
-		report("open %s: %s", sysfs_path, ename(errno));
+		report("open %s: %s", sysfs_path, tm_errname(errno));
 		return;
 	}
 	e = do_write(fd, r, buf, len, 0, NULL, 0, &done);
@@ -796,13 +784,13 @@ static void fuzz_sysfs(struct rng *r, char *buf, long iter)
 	atomic_fetch_add(&nwrites, 1);
 	if (len == 0) {
 		if (e)
-			report("iter %ld: empty write to %s: %s", iter, sysfs_path, ename(e));
+			report("iter %ld: empty write to %s: %s", iter, sysfs_path, tm_errname(e));
 		return;
 	}
 	valid = sysfs_is(buf, len, "stop") || sysfs_is(buf, len, "start");
 	if (valid != !e || (e && e != EINVAL) || (!e && done != (ssize_t)len))
 		report("iter %ld: %s: write(\"%s\"): got %s, want %s",
-		       iter, sysfs_path, show(buf, len), ename(e),
+		       iter, sysfs_path, show(buf, len), tm_errname(e),
 		       valid ? "OK" : "EINVAL");
 }
 
@@ -818,7 +806,7 @@ static void fuzz_read(struct rng *r, char *buf, long iter)
 		return;
 	}
 	if (fd < 0) {
-		report("open %s for reading: %s", file, ename(errno));
+		report("open %s for reading: %s", file, tm_errname(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -832,7 +820,7 @@ static void fuzz_read(struct rng *r, char *buf, long iter)
 		case 1:
 			off = lseek(fd, below(r, 1 << 16), below(r, 2) ? SEEK_SET : SEEK_CUR);
 			if (off < 0 && errno != EINVAL)
-				report("iter %ld: lseek %s: %s", iter, file, ename(errno));
+				report("iter %ld: lseek %s: %s", iter, file, tm_errname(errno));
 			got = read(fd, buf, sz);
 			break;
 		case 2:
@@ -840,7 +828,7 @@ static void fuzz_read(struct rng *r, char *buf, long iter)
 			off = lseek(fd, 0, SEEK_END);
 			if (off >= 0 || errno != EINVAL)
 				report("iter %ld: lseek(SEEK_END) %s: %s", iter, file,
-				       off >= 0 ? "succeeded" : ename(errno));
+				       off >= 0 ? "succeeded" : tm_errname(errno));
 			got = read(fd, buf, sz);
 			break;
 		default:
@@ -849,7 +837,7 @@ static void fuzz_read(struct rng *r, char *buf, long iter)
 		atomic_fetch_add(&nreads, 1);
 		if (got < 0)
 			report("iter %ld: read %s (%zu bytes): %s", iter, file, sz,
-			       ename(errno));
+			       tm_errname(errno));
 	}
 	close(fd);
 }
@@ -925,7 +913,7 @@ static void write_param(const char *name, const char *val)
 	snprintf(path, sizeof(path), "%s/%s", param_dir, name);
 	fd = open(path, O_WRONLY);
 	if (fd < 0 || write(fd, val, strlen(val)) < 0)
-		report("cannot restore %s to %s: %s", path, val, ename(errno));
+		report("cannot restore %s to %s: %s", path, val, tm_errname(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -955,12 +943,12 @@ static void cleanup(void)
 	for (i = 0; i < POOL; i++) {
 		n = snprintf(tmp, sizeof(tmp), "-%d", pool[i]);
 		if (write(fd, tmp, n) < 0 && errno != ENOENT)
-			report("cleanup: -%d: %s", pool[i], ename(errno));
+			report("cleanup: -%d: %s", pool[i], tm_errname(errno));
 	}
 	for (i = 0; i < nothers; i++) {
 		n = snprintf(tmp, sizeof(tmp), "-%ld", others[i]);
 		if (write(fd, tmp, n) < 0 && errno != ENOENT)
-			report("cleanup: -%ld: %s", others[i], ename(errno));
+			report("cleanup: -%ld: %s", others[i], tm_errname(errno));
 	}
 	close(fd);
 }

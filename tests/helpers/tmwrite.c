@@ -18,16 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *errname(int err)
-{
-	static char buf[32];
-	const char *name = strerrorname_np(err);
-
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
+#include "errname.h"
 
 static int hexval(char c)
 {
@@ -116,13 +107,13 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		int err = errno;
 
-		printf("%s\n", errname(err));
+		printf("%s\n", tm_errname(err));
 		fprintf(stderr, "tmwrite: open %s: %s\n", argv[1], strerror(err));
 		return 1;
 	}
 	ret = write(fd, data, len);
 	if (ret < 0)
-		printf("%s\n", errname(errno));
+		printf("%s\n", tm_errname(errno));
 	else if ((size_t)ret == len)
 		printf("OK\n");
 	else

@@ -14,24 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-	switch (e) {
-	case EINVAL: return "EINVAL";
-	case EEXIST: return "EEXIST";
-	case ESRCH: return "ESRCH";
-	case ENOENT: return "ENOENT";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case ENODEV: return "ENODEV";
-	case E2BIG: return "E2BIG";
-	case ESPIPE: return "ESPIPE";
-	default: return "EOTHER";
-	}
-}
+#include "errname.h"
 
 int main(int argc, char **argv)
 {
@@ -48,7 +31,7 @@ int main(int argc, char **argv)
 	}
 	fd = open(argv[i], O_WRONLY);
 	if (fd < 0) {
-		printf("%s\n", errname(errno));
+		printf("%s\n", tm_errname(errno));
 		return 1;
 	}
 	for (i++; i < argc; i++) {
@@ -66,7 +49,7 @@ int main(int argc, char **argv)
 			}
 		}
 		r = off >= 0 ? pwrite(fd, buf, n, off) : write(fd, buf, n);
-		printf("%s%s", r == (ssize_t)n ? "OK" : r >= 0 ? "SHORT" : errname(errno),
+		printf("%s%s", r == (ssize_t)n ? "OK" : r >= 0 ? "SHORT" : tm_errname(errno),
 		       i + 1 < argc ? " " : "\n");
 	}
 	close(fd);

@@ -209,14 +209,22 @@ tm_build_warnings() {
 }
 
 # tm_build_helpers: compile every tests/helpers/*.c statically into
-# $TM_BUILD/helpers; prints that directory.
+# $TM_BUILD/helpers; prints that directory.  A helper is rebuilt when its
+# source or any shared header of tests/helpers/ is newer than it.
 tm_build_helpers() {
-	local out=$TM_BUILD/helpers c bin
+	local out=$TM_BUILD/helpers c bin h hdr=''
 	mkdir -p "$out"
+	for h in "$TM_TOP"/tests/helpers/*.h; do
+		[ -e "$h" ] || continue
+		if [ -z "$hdr" ] || [ "$h" -nt "$hdr" ]; then
+			hdr=$h
+		fi
+	done
 	for c in "$TM_TOP"/tests/helpers/*.c; do
 		[ -e "$c" ] || continue
 		bin=$out/$(basename "$c" .c)
-		if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ]; then
+		if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ] ||
+			{ [ -n "$hdr" ] && [ "$hdr" -nt "$bin" ]; }; then
 			gcc -static -O2 -pthread -Wall -Werror -o "$bin.tmp" "$c" ||
 				tm_die "cannot compile helper $c"
 			mv -f "$bin.tmp" "$bin"

@@ -32,11 +32,6 @@ hist() {
 	cat "${1:-$TC_DEV}"
 }
 
-# nlines PID [FILE]: how many samples of PID the history shows.
-nlines() {
-	grep -c "^pid $1 " "${2:-$TC_DEV}"
-}
-
 # lines_of PID [FILE]: the samples of PID, oldest first.
 lines_of() {
 	grep "^pid $1 " "${2:-$TC_DEV}"
@@ -45,11 +40,6 @@ lines_of() {
 # last_of PID [FILE]: the newest sample of PID.
 last_of() {
 	grep "^pid $1 " "${2:-$TC_DEV}" | tail -n 1
-}
-
-# val LINE KEY: the value of KEY in a sample line.
-val() {
-	printf '%s\n' "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i += 2) if ($i == k) { print $(i + 1); exit } }'
 }
 
 # ts_of PID [FILE]: the ts of each sample of PID, oldest first, one a line.
@@ -133,6 +123,12 @@ slab_active() {
 	[ -w /sys/kernel/slab/task_sample/shrink ] &&
 		echo 1 >/sys/kernel/slab/task_sample/shrink 2>/dev/null
 	awk '$1 == "task_sample" { print $2 }' /proc/slabinfo
+}
+
+# slab_at_least N: the task_sample cache has at least N active objects
+# (cheap to poll while a big history grows).
+slab_at_least() {
+	[ "$(slab_active)" -ge "$1" ] 2>/dev/null
 }
 
 # slab_present: is there a task_sample cache?

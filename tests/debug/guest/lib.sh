@@ -31,27 +31,16 @@ dbg_sleepers() {
 	done
 }
 
-# dbg_samples: how many sample lines the history has now.
-dbg_samples() {
-	wc -l <"$DBG_DEV"
-}
-
-# dbg_unload_counts: the numbers of the newest "taskmonitor: unloaded:"
-# line, "created freed live skipped".
-dbg_unload_counts() {
-	dmesg | sed -n 's/.*taskmonitor: unloaded: \([0-9]*\) samples created, \([0-9]*\) freed, \([0-9]*\) live, \([0-9]*\) skipped.*/\1 \2 \3 \4/p' | tail -n 1
-}
-
 # dbg_unload: rmmod taskmonitor and check its unload report: every sample
 # created was freed, none is live, the task_sample cache is gone.  Leaves
 # the counts in DBG_CREATED DBG_FREED DBG_LIVE DBG_SKIPPED.
 dbg_unload() {
-	_before=$(dmesg | grep -c 'taskmonitor: unloaded:')
+	_before=$(tm_unload_reports | wc -l)
 	_out=$(rmmod taskmonitor 2>&1) || fail "rmmod taskmonitor: $_out"
 	! tm_loaded || fail "rmmod succeeded but taskmonitor is still loaded"
-	[ "$(dmesg | grep -c 'taskmonitor: unloaded:')" -gt "$_before" ] ||
+	[ "$(tm_unload_reports | wc -l)" -gt "$_before" ] ||
 		fail "no new 'taskmonitor: unloaded:' line in the kernel log"
-	_c=$(dbg_unload_counts)
+	_c=$(tm_unload_reports | tail -n 1)
 	# shellcheck disable=SC2086 # split on purpose
 	set -- $_c
 	DBG_CREATED=$1

@@ -22,18 +22,13 @@ TM_TIMEOUT=240
 # shellcheck disable=SC2034 # read by tm_scan_kmsg
 TM_KMSG_EXPECTED='kmemleak: Cannot allocate a scan area, scanning the full object'
 
-# nsamples PID: how many samples of PID the history holds.
-nsamples() {
-	grep -c "^pid $1 " "$DBG_DEV"
-}
-
 # settled PID: the sample count of PID once it stopped growing for 1 s.
 settled() {
-	_a=$(nsamples "$1")
+	_a=$(nlines "$1")
 	_i=0
 	while [ $_i -lt 30 ]; do
 		sleep 1
-		_b=$(nsamples "$1")
+		_b=$(nlines "$1")
 		[ "$_b" != "$_a" ] || { echo "$_b"; return 0; }
 		_a=$_b
 		_i=$((_i + 1))
@@ -56,12 +51,12 @@ test_fault_cache_reserve_absorbs() {
 	tm_load target="$a,$b" interval_ms=10 max_samples=0 reserve=16
 	sleep 1
 	echo stop >"$DBG_SYSFS"
-	n0=$(($(nsamples "$a") + $(nsamples "$b")))
+	n0=$(($(nlines "$a") + $(nlines "$b")))
 	[ "$n0" -ge 2 ] || fail "no samples before the fault injection"
 	dbg_failslab_cache 100
 	echo start >"$DBG_SYSFS"
 	settled "$a" >/dev/null || fail "sampling never stopped with task_sample failing"
-	n1=$(($(nsamples "$a") + $(nsamples "$b")))
+	n1=$(($(nlines "$a") + $(nlines "$b")))
 	grown=$((n1 - n0))
 	[ "$grown" = 16 ] || fail "with every allocation failing, $grown samples were taken; the reserve holds 16"
 	# Writes and reads allocate elsewhere: unaffected.
@@ -71,22 +66,22 @@ test_fault_cache_reserve_absorbs() {
 	# Freed samples refill the reserve: sampling resumes with them.  It
 	# is paused meanwhile, or samples taken from the reserve while the
 	# history is being freed would be refilled too.
-	nb=$(nsamples "$b")
+	nb=$(nlines "$b")
 	echo stop >"$DBG_SYSFS"
 	expect_write "$DBG_DEV" "-$b" OK
 	echo start >"$DBG_SYSFS"
 	settled "$a" >/dev/null || fail "sampling never stopped after the refill"
-	n2=$(($(nsamples "$a") + $(nsamples "$c")))
+	n2=$(($(nlines "$a") + $(nlines "$c")))
 	refill=$((n2 - (n1 - nb)))
-	note "reserve 16: $n0 samples before, $n1 after the reserve ran out ($nb of them of $b); after -$b: $(nsamples "$a") of $a, $(nsamples "$c") of $c; failslab: $(cat "$DBG_FAILSLAB/probability")% times $(cat "$DBG_FAILSLAB/times") task_sample $(cat /sys/kernel/slab/task_sample/failslab)"
+	note "reserve 16: $n0 samples before, $n1 after the reserve ran out ($nb of them of $b); after -$b: $(nlines "$a") of $a, $(nlines "$c") of $c; failslab: $(cat "$DBG_FAILSLAB/probability")% times $(cat "$DBG_FAILSLAB/times") task_sample $(cat /sys/kernel/slab/task_sample/failslab)"
 	want=$((nb < 16 ? nb : 16))
 	[ "$refill" = "$want" ] ||
 		fail "removing $nb samples should refill the reserve with $want, but $refill samples were taken"
 	dbg_failslab_reset
 	# Back to normal.
-	n3=$(nsamples "$a")
+	n3=$(nlines "$a")
 	sleep 1
-	[ "$(nsamples "$a")" -gt "$n3" ] || fail "sampling did not resume once allocations succeed again"
+	[ "$(nlines "$a")" -gt "$n3" ] || fail "sampling did not resume once allocations succeed again"
 	dbg_unload
 	[ "$DBG_SKIPPED" -gt 0 ] || fail "unload report: 0 skipped, but samples could not be taken"
 	note "unload: $DBG_CREATED created, $DBG_FREED freed, $DBG_SKIPPED skipped"
@@ -143,9 +138,9 @@ test_fault_module_allocations() {
 	r=$(tmfdw 3 "-$new" "$new")
 	[ "$r" = "ENOENT OK" ] || fail "after the failures: '-$new $new' gave '$r', want 'ENOENT OK' (the failed add must not have listed it)"
 	exec 3>&- 4>&-
-	n=$(nsamples "$a")
+	n=$(nlines "$a")
 	sleep 1
-	[ "$(nsamples "$a")" -gt "$n" ] || fail "sampling did not resume"
+	[ "$(nlines "$a")" -gt "$n" ] || fail "sampling did not resume"
 	dbg_unload
 	[ "$DBG_SKIPPED" -gt 0 ] || fail "unload report: nothing skipped although the reserve ran out"
 	note "unload: $DBG_CREATED created, $DBG_FREED freed, $DBG_SKIPPED skipped"

@@ -181,9 +181,9 @@ test_torture_memory_edge() {
 	[ "$first1" -gt "$first0" ] ||
 		fail "the shrinker gave nothing back under pressure: the oldest sample of $p is still ts $first0"
 	[ "$(pids_listed)" = 8 ] || fail "only $(pids_listed) of 8 processes kept samples"
-	n0=$(grep -c "^pid $p " "$DBG_DEV")
+	n0=$(nlines "$p" "$DBG_DEV")
 	sleep 1
-	[ "$(grep -c "^pid $p " "$DBG_DEV")" -gt "$n0" ] || fail "sampling stopped after the memory hog"
+	[ "$(nlines "$p" "$DBG_DEV")" -gt "$n0" ] || fail "sampling stopped after the memory hog"
 	dbg_unload
 }
 
@@ -236,7 +236,7 @@ test_torture_rmmod_under_load() {
 		dbg_bg_stop
 		! tm_loaded || fail "cycle $cycle: delete_module succeeded but the module is there"
 		# shellcheck disable=SC2046 # split on purpose
-		set -- $(dbg_unload_counts)
+		set -- $(tm_unload_reports | tail -n 1)
 		if [ "$1" != "$2" ] || [ "$3" != 0 ]; then
 			fail "cycle $cycle: unload report: $1 created, $2 freed, $3 live"
 		fi
@@ -249,7 +249,7 @@ test_torture_rmmod_under_load() {
 # each time; every unload report must balance, nothing may be left.
 test_torture_load_unload_100() {
 	dbg_sleepers 4
-	before=$(dmesg | grep -c 'taskmonitor: unloaded:')
+	before=$(tm_unload_reports | wc -l)
 	i=0
 	while [ $i -lt 100 ]; do
 		case $((i % 4)) in
@@ -266,8 +266,7 @@ test_torture_load_unload_100() {
 		out=$(rmmod taskmonitor 2>&1) || fail "cycle $i: rmmod: $out"
 		i=$((i + 1))
 	done
-	dmesg | sed -n 's/.*taskmonitor: unloaded: \([0-9]*\) samples created, \([0-9]*\) freed, \([0-9]*\) live.*/\1 \2 \3/p' |
-		tail -n +$((before + 1)) >counts.txt
+	tm_unload_reports | tail -n +$((before + 1)) >counts.txt
 	[ "$(wc -l <counts.txt)" = 100 ] ||
 		fail "$(wc -l <counts.txt) unload reports for 100 unloads"
 	bad=$(awk '$1 != $2 || $3 != 0 { print NR ": " $1 " created, " $2 " freed, " $3 " live"; exit }' counts.txt)
