@@ -434,7 +434,7 @@ run_kernel() {
 	if [ -n "$custom_image" ]; then
 		vmlinuz=$custom_image
 	elif ! vmlinuz=$(tm_fetch_kernel "$kver"); then
-		result "$kver" FAIL boot "cannot fetch linux-image-$kver-unsigned"
+		result "$kver" FAIL boot "cannot fetch the image of $kver ($(tm_kernel_debs "$kver" | tr " " "|"))"
 		return 0
 	fi
 	if [ -n "$own_ko" ]; then

@@ -335,7 +335,8 @@ tm_kernel_debs() {
 # tm_vmlinuz DIR KVER: the image in an extracted kernel package.
 tm_vmlinuz() {
 	local f
-	for f in "$1/boot/vmlinuz-$2" "$1/usr/lib/modules/$2/vmlinuz" "$1/lib/modules/$2/vmlinuz"; do
+	for f in "$1/boot/vmlinuz-$2" "$1/usr/lib/modules/$2/vmlinuz" \
+		"$1/usr/lib/modules/$2/vmlinuz.unsigned" "$1/lib/modules/$2/vmlinuz"; do
 		[ -f "$f" ] && { echo "$f"; return 0; }
 	done
 	return 1
