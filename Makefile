@@ -7,12 +7,14 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-# Kernel series that `make check` compiles (every flavour) and boots.
-KERNELS ?= 6.1 6.12
+# Kernel series that `make check` compiles (every flavour) and boots;
+# empty: every series tests/kernels names, booted in the flavours it
+# names there.
+KERNELS ?=
 # Globs (comma-separated) over suite/test names: which tests to run.
 TESTS ?= *
-# Kernel ABIs, e.g. K61=6.1.0-55 K612=6.12.115+deb12; empty: the newest
-# ABI for which Debian has both the image and the headers.
+# Kernel ABIs, e.g. K61=6.1.0-55 K612=6.12.115+deb12; empty: the one
+# tests/kernels names (K510, K72, ... likewise for its other series).
 K61 ?=
 K612 ?=
 # Downloaded and extracted kernels, kept outside the checkout.
@@ -28,7 +30,7 @@ export KERNELS TESTS K61 K612 TM_CACHE JOBS
 # from an included mk/*.mk with `DEPS += ...`.
 DEPS := qemu-system-x86 busybox-static cpio kmod build-essential bc flex \
 	bison libelf-dev libssl-dev dwarves sparse shellcheck gnuplot-nox \
-	sysstat util-linux
+	sysstat util-linux debootstrap
 DEPS += $(EXTRA_DEPS)
 
 # The stages of `make check`, in order.  Each writes "TM-RESULT PASS|FAIL
@@ -46,18 +48,20 @@ help::
 	@echo "Targets:"
 	@echo "  make           build src/taskmonitor.ko for the running kernel (KDIR= to choose another)"
 	@echo "  make deps      install every Debian package the project needs (root; apt-get)"
-	@echo "  make check     everything: compile against all 6 header sets with W=1 (no warning"
-	@echo "                 allowed), then boot Debian 6.1 and 6.12 in QEMU and run the suites;"
-	@echo "                 installs missing packages first.  Ends with 'N passed, N failed'."
+	@echo "  make check     everything: compile against every header set of tests/kernels with"
+	@echo "                 W=1 (no warning allowed; other suites' in debootstrapped chroots),"
+	@echo "                 then boot its kernels in QEMU and run the suites; installs missing"
+	@echo "                 packages first.  Ends with 'N passed, N failed'."
 	@echo "  make demo      boot Debian $(DEMO_KERNEL) in QEMU, load taskmonitor on a CPU burner"
 	@echo "                 and show its history growing"
 	@echo "  make shell     boot Debian $(DEMO_KERNEL) with the module and helpers to a shell"
 	@echo "  make clean     remove build products (build/, src/ objects)"
 	@echo "  make clean-cache  remove the downloaded kernels in $(TM_CACHE)"
 	@echo "Variables:"
-	@echo "  KERNELS=\"6.1 6.12\"  series to check (6.1-rt, 6.12-cloud, full releases also boot)"
+	@echo "  KERNELS=\"6.1 7.2\"   series to check (default: tests/kernels; 6.1-rt, 7.2-cloud,"
+	@echo "                     full releases also boot)"
 	@echo "  TESTS=GLOBS        run only matching suite/test names, e.g. TESTS='00-basic/*'"
-	@echo "  K61=6.1.0-NN K612=6.12.NNN+deb12  kernel ABIs (default: newest with image+headers)"
+	@echo "  K61=6.1.0-NN K72=7.2.NN+deb14 ...  kernel ABIs (default: what tests/kernels names)"
 	@echo "  DEMO_KERNEL=6.12   kernel for demo and shell"
 	@echo "  TM_CACHE=$(TM_CACHE)  kernel cache; EXTRA_DEPS=... more packages for deps"
 	@echo "  TM_ACCEL=kvm|tcg   force the QEMU accelerator (default: probe KVM, else TCG)"
@@ -90,7 +94,7 @@ check-start: deps-ensure
 	@mkdir -p $(RESULTS)
 
 check-compile: check-start
-	@echo "== compiling with W=1 against every header set of: $(KERNELS)"
+	@echo "== compiling with W=1 against every header set of: $(or $(KERNELS),every series of tests/kernels)"
 	@tests/compile.sh --results $(RESULTS)/compile.txt $(KERNELS) || [ $$? = 1 ]
 
 check-boot: check-start

@@ -5,8 +5,10 @@
 #
 # The Debian packages the project needs are the PACKAGEs given (the
 # Makefile passes its DEPS) plus the linux-headers packages of every
-# flavour of the chosen 6.1 and 6.12 ABIs (K61, K612, or the newest ABI
-# that apt offers both image and headers for).
+# flavour of the ABIs tests/kernels names for the host's own suite (K61,
+# K612 override).  The kernels of other suites get their headers in a
+# chroot of their suite, which the harness makes with debootstrap (in
+# DEPS) when it first needs it.
 #   --check    list what is missing; exit 1 if anything is
 #   --ensure   install only if something is missing (make check, demo)
 #   --install  apt-get update, then install what is missing (make deps)
@@ -46,7 +48,7 @@ install() {
 	apt-get update -q >&2
 	mapfile -t todo < <(missing | grep -v '^(')
 	if [ "$(missing | grep -c '^(' || true)" != 0 ]; then
-		tm_die "apt offers no matching linux-image/linux-headers packages for $TM_SERIES"
+		tm_die "apt offers no linux-headers packages of the $TM_SERIES kernels tests/kernels names (apt-get update, or bump tests/kernels)"
 	fi
 	if [ ${#todo[@]} -eq 0 ]; then
 		echo "deps: everything is installed" >&2

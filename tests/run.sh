@@ -19,11 +19,12 @@ usage() {
 	cat <<'EOF'
 usage: tests/run.sh [OPTIONS]
 
-  --kernel K      kernel to boot; repeatable or comma-separated.  K is 6.1,
-                  6.12, 6.1-rt, 6.12-rt, 6.1-cloud, 6.12-cloud (the ABI
-                  chosen by K61/K612 or auto-detected) or a full release
-                  such as 6.12.117+deb12-amd64.  Default: $KERNELS or
-                  "6.1 6.12".
+  --kernel K      kernel to boot; repeatable or comma-separated.  K is a
+                  series of tests/kernels (5.10, 6.1, 6.12, 7.2, ...),
+                  with -rt or -cloud for a flavour (the ABI that file
+                  names, or K61=, K72=, ...), or a full release such as
+                  6.12.117+deb12-amd64.  Default: $KERNELS or what
+                  tests/kernels boots.
   --tests GLOBS   run only the tests whose suite/test name matches one of
                   the comma-separated globs (default: $TESTS or *)
   --image FILE --kdir DIR
@@ -55,7 +56,7 @@ usage: tests/run.sh [OPTIONS]
   --shell         boot to an interactive shell on this terminal
   -q, --quiet     do not print the results as they arrive
 
-Environment: TM_CACHE, TM_BUILD, K61, K612, TM_ACCEL (kvm|tcg), JOBS,
+Environment: TM_CACHE, TM_BUILD, K61, K612, K510, K72, TM_ACCEL (kvm|tcg), JOBS,
 TM_QEMU_ARGS (more QEMU options, e.g. "-icount shift=0" for bench/run.sh).
 Exit status: 0 all passed, 1 something failed, 2 usage or set-up error.
 EOF
@@ -118,7 +119,7 @@ globs=${globs// /,}
 [ -n "$globs" ] || globs='*'
 if [ ${#kernels[@]} -eq 0 ]; then
 	# shellcheck disable=SC2206 # a list of words
-	kernels=(${KERNELS:-6.1 6.12})
+	kernels=(${KERNELS:-$(tm_default_kernels)})
 fi
 if [ -n "$log_name" ] && [ ${#kernels[@]} -gt 1 ]; then
 	tm_die "--log-name needs a single --kernel"
@@ -188,7 +189,9 @@ pack_initramfs() {
 		cp -L "$lib" "$root$lib"
 	done
 	for f in modules.builtin modules.builtin.modinfo modules.order; do
-		[ -f "$kdir/lib/modules/$kver/$f" ] && cp "$kdir/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+		for a in "$kdir/lib/modules/$kver/$f" "$kdir/usr/lib/modules/$kver/$f"; do
+			[ -f "$a" ] && cp "$a" "$root/lib/modules/$kver/"
+		done
 	done
 
 	mknod -m 600 "$root/dev/console" c 5 1
@@ -431,7 +434,7 @@ run_kernel() {
 	if [ -n "$custom_image" ]; then
 		vmlinuz=$custom_image
 	elif ! vmlinuz=$(tm_fetch_kernel "$kver"); then
-		result "$kver" FAIL boot "cannot fetch linux-image-$kver-unsigned"
+		result "$kver" FAIL boot "cannot fetch the image of $kver ($(tm_kernel_debs "$kver" | tr " " "|"))"
 		return 0
 	fi
 	if [ -n "$own_ko" ]; then

@@ -20,7 +20,7 @@
 #               chroot.sh): dkms says installed, the .ko is in
 #               /lib/modules/<6.1>/, signed with the DKMS key, the group
 #               exists
-#   dkms-skip   a kernel older than 6.1 is skipped with dkms's exit 77
+#   dkms-skip   a kernel older than 5.10 is skipped with dkms's exit 77
 #   kernel-upgrade  installing the 6.12 headers (and so the 6.12 image)
 #               builds and installs the module for 6.12 with no further
 #               command
@@ -235,7 +235,7 @@ s_deb_install() {
 # dkms 3.0.10 (Debian 12) ignores BUILD_EXCLUSIVE_KERNEL_MIN; the regular
 # expression must skip an older kernel all the same, with exit 77.
 s_dkms_skip() {
-	local old=5.10.0-99-amd64 rc
+	local old=5.9.0-99-amd64 rc
 	mkdir -p "$root/lib/modules/$old"
 	ln -s "/usr/src/linux-headers-$k61" "$root/lib/modules/$old/build"
 	set +e
