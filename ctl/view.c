@@ -154,17 +154,25 @@ static void proc_sample(struct walker *w, struct proc *p,
 	w->sample(w, p, s);
 }
 
-/* The next interval of P ending at S, if S closes one; fills R. */
+/*
+ * The next interval of P ending at S, if S closes one; fills R (when not
+ * NULL: the summary needs only %CPU, and a long history is mostly this).
+ */
 static bool proc_interval(const struct tm_opts *o, struct proc *p,
 			  const struct tm_sample *s, struct tm_rates *r)
 {
-	if (s == &p->first || s->ts - p->anchor.ts < o->every_ns ||
-	    s->ts == p->anchor.ts)
+	const struct tm_sample *a = &p->anchor;
+	double cpu;
+
+	if (s == &p->first || s->ts - a->ts < o->every_ns || s->ts == a->ts)
 		return false;
-	tm_rates(&p->anchor, s, r);
+	cpu = (double)(s->usr - a->usr + s->sys - a->sys) /
+	      (double)(s->ts - a->ts) * 100.0;
+	if (r)
+		tm_rates(a, s, r);
 	p->anchor = *s;
-	if (!p->has_rate || r->cpu_pct > p->cpu_max)
-		p->cpu_max = r->cpu_pct;
+	if (!p->has_rate || cpu > p->cpu_max)
+		p->cpu_max = cpu;
 	p->has_rate = true;
 	return true;
 }
@@ -371,7 +379,8 @@ static void show_sample(struct walker *w, struct proc *p,
 {
 	struct row x = { .p = p, .s = s };
 
-	if (proc_interval(w->o, p, s, &x.r) && !w->o->summary)
+	if (proc_interval(w->o, p, s, w->o->summary ? NULL : &x.r) &&
+	    !w->o->summary)
 		show_row(w, &x);
 }
 

@@ -7,6 +7,7 @@
 #include "../hist.h"
 #include "../out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +29,15 @@ static int failures, checks;
 static enum tm_line_kind parse(const char *line, struct tm_sample *s,
 			       const char **why)
 {
-	static char errbuf[128];
+	static char errbuf[128], buf[512];
+	size_t len = strlen(line);
 	uint64_t lost;
 
-	return tm_parse_line(line, strlen(line), s, &lost, errbuf,
-			     sizeof(errbuf), why);
+	/* As the reader gives it: '\n', then digits that are not the line's. */
+	memcpy(buf, line, len);
+	memset(buf + len, '9', TM_LINE_PAD);
+	buf[len] = '\n';
+	return tm_parse_line(buf, len, s, &lost, errbuf, sizeof(errbuf), why);
 }
 
 #define L1 "pid 42 usr 1000 sys 2000 ts 3000000000 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10"
@@ -60,6 +65,38 @@ static void test_parse_fields(void)
 		    &s, &why) == TM_LINE_SAMPLE && s.usr == UINT64_MAX, "u64 max");
 	CHECK(parse("pid 1 usr 18446744073709551616 sys 0 ts 1 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0",
 		    &s, &why) == TM_LINE_ERROR, "u64 max + 1 accepted");
+}
+
+/* Numbers of every length from 1 to 20 digits, against strtoull. */
+static void test_parse_lengths(void)
+{
+	char line[256], digits[24];
+	struct tm_sample s;
+	const char *why;
+	unsigned long long v;
+	int len, i, round;
+
+	srand(1);
+	for (round = 0; round < 50; round++) {
+		for (len = 1; len <= 20; len++) {
+			for (i = 0; i < len; i++)
+				digits[i] = (char)('0' + (i == 0 && len == 20 ? 1 : rand() % 10));
+			digits[len] = '\0';
+			snprintf(line, sizeof(line),
+				 "pid 3 usr %s sys 1 ts 2 rss %s vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads %s",
+				 digits, digits, digits);
+			errno = 0;
+			v = strtoull(digits, NULL, 10);
+			if (errno == ERANGE) {	/* more than 64 bits */
+				CHECK(parse(line, &s, &why) == TM_LINE_ERROR,
+				      "%s accepted", digits);
+				continue;
+			}
+			CHECK(parse(line, &s, &why) == TM_LINE_SAMPLE &&
+			      s.usr == v && s.rss == v && s.threads == v,
+			      "%d digits: %s", len, digits);
+		}
+	}
 }
 
 static void test_parse_errors(void)
@@ -203,6 +240,7 @@ static void test_escapes(void)
 int main(void)
 {
 	test_parse_fields();
+	test_parse_lengths();
 	test_parse_errors();
 	test_other_lines();
 	test_same_process();
