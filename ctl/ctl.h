@@ -30,6 +30,7 @@ struct tm_opts {
 	int width, height;
 	bool follow, history;
 	long *pids;		/* selected PIDs (npids == 0: all) */
+	bool *pid_seen;		/* pids[i] had a sample in the window */
 	int npids;
 };
 

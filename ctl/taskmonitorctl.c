@@ -439,7 +439,8 @@ static void select_pids(struct tm_opts *o, char **args, int n)
 	int i;
 
 	o->pids = calloc((size_t)n + 1, sizeof(long));
-	if (!o->pids)
+	o->pid_seen = calloc((size_t)n + 1, sizeof(bool));
+	if (!o->pids || !o->pid_seen)
 		tm_die(2, "out of memory");
 	for (i = 0; i < n; i++)
 		if (!parse_pid(args[i], &o->pids[i]))
@@ -499,5 +500,6 @@ int main(int argc, char **argv)
 	}
 	c = run(&o, argv[optind], argv + optind + 1, argc - optind - 1);
 	free(o.pids);
+	free(o.pid_seen);
 	return c;
 }

@@ -56,9 +56,27 @@ static bool pid_selected(const struct tm_opts *o, long pid)
 	if (o->npids == 0)
 		return true;
 	for (i = 0; i < o->npids; i++)
-		if (o->pids[i] == pid)
+		if (o->pids[i] == pid) {
+			o->pid_seen[i] = true;
 			return true;
+		}
 	return false;
+}
+
+/* Every PID asked for had a sample in the window?  Else say so; status 1. */
+static int check_pids_seen(const struct tm_opts *o)
+{
+	int i, status = 0;
+
+	for (i = 0; i < o->npids; i++)
+		if (!o->pid_seen[i]) {
+			tm_err("PID %ld has no sample%s in the history: taskmonitorctl list shows the monitored processes, taskmonitorctl add %ld adds it",
+			       o->pids[i],
+			       o->since_given || o->until_given ? " in the window" : "",
+			       o->pids[i]);
+			status = 1;
+		}
+	return status;
 }
 
 static int64_t wall_ns(const struct tm_opts *o, uint64_t ts)
@@ -213,7 +231,7 @@ static void die_line(const struct tm_reader *r, const char *why)
 static void take_sample(struct walker *w, struct proc *p, bool *open,
 			const struct tm_sample *s)
 {
-	if (!pid_selected(w->o, s->pid) || !in_window(w->o, s->ts))
+	if (!in_window(w->o, s->ts) || !pid_selected(w->o, s->pid))
 		return;
 	if (!*open) {
 		proc_begin(w, p, s);
@@ -457,7 +475,7 @@ int cmd_show(struct tm_opts *o)
 	walk_history(&w);
 	if (fflush(stdout) || ferror(stdout))
 		tm_die(2, "cannot write the output: %s", strerror(errno));
-	return 0;
+	return check_pids_seen(o);
 }
 
 /* ---- list ---- */
@@ -668,6 +686,11 @@ int cmd_plot(struct tm_opts *o)
 	if (!ps.gp)
 		tm_die(2, "cannot run gnuplot: %s", strerror(errno));
 	walk_history(&w);
+	if (check_pids_seen(o)) {
+		pclose(ps.gp);
+		free(ps.procs);
+		return 1;
+	}
 	for (i = 0; i < ps.n; i++)
 		any |= ps.procs[i].has_rows;
 	if (any)

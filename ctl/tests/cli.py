@@ -186,6 +186,17 @@ def errors_name_the_fix():
 
 
 @test
+def unknown_pid_is_an_error():
+    # PID 100 is there (four rows, see above), 555 is not: exit 1 naming it.
+    p = run("show", "100", "555", "--json", "-i", f"{H}/reuse.txt", rc=1)
+    rows = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    expect(len(rows) == 4 and all(r["pid"] == 100 for r in rows), f"rows {rows}")
+    expect(b"PID 555 has no sample in the history" in p.stderr, p.stderr)
+    p = run("show", "300", "--since", "@1764700030", "-i", f"{H}/reuse.txt", rc=1)
+    expect(b"PID 300 has no sample in the window" in p.stderr, p.stderr)
+
+
+@test
 def save_round_trip():
     with tempfile.TemporaryDirectory() as d:
         # save from a file: the header takes --boot-time; read back, the
