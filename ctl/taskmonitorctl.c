@@ -220,32 +220,6 @@ static int cmd_addremove(struct tm_opts *o, char **pids, int n, bool add)
 	return failed;
 }
 
-/* ---- save ---- */
-
-int cmd_save(struct tm_opts *o, const char *file)
-{
-	const char *name;
-	char buf[1 << 16];
-	ssize_t n;
-	int in = tm_open_history(o, &name);
-	FILE *out = strcmp(file, "-") ? fopen(file, "we") : stdout;
-	int64_t boot = o->boot_given ? o->boot_ns : tm_boot_ns_now();
-
-	if (!out)
-		tm_die(2, "cannot create %s: %s", file, strerror(errno));
-	/* The wall clock of the boot the samples' ts count from. */
-	fprintf(out, "# boot_time %lld.%09lld\n", (long long)(boot / 1000000000LL),
-		(long long)(boot % 1000000000LL));
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
-			break;
-	if (n < 0)
-		tm_die(2, "cannot read %s: %s", name, strerror(errno));
-	if (fflush(out) || ferror(out) || (out != stdout && fclose(out)))
-		tm_die(2, "cannot write %s: %s", file, strerror(errno));
-	return 0;
-}
-
 /* ---- options ---- */
 
 /* A duration such as 500ms, 10s, 5m, 2h, 1d (bare numbers: seconds). */
@@ -399,20 +373,41 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* SECONDS[.FRACTION] since the epoch, exactly, in ns (no float rounding). */
+static bool parse_epoch(const char *s, int64_t *ns)
+{
+	const char *p = s;
+	int64_t sec = 0, frac = 0;
+	int digits = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9' && sec < 100000000000LL)
+		sec = sec * 10 + (*p++ - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (digits < 9) {
+				frac = frac * 10 + (*p - '0');
+				digits++;
+			}
+	}
+	if (*p)
+		return false;
+	for (; digits < 9; digits++)
+		frac *= 10;
+	*ns = sec * 1000000000LL + frac;
+	return true;
+}
+
 /* Parse one option C with argument ARG into O. */
 static void set_opt(struct tm_opts *o, int c, const char *arg)
 {
-	char *end;
-	double v;
-
 	switch (c) {
 	case 'i': o->input = arg; break;
 	case 'B':
-		v = strtod(arg, &end);
-		if (end == arg || *end || v < 0)
+		if (!parse_epoch(arg, &o->boot_ns))
 			tm_die(2, "--boot-time %s: not a number of seconds since the epoch", arg);
 		o->boot_given = true;
-		o->boot_ns = (int64_t)(v * 1e9);
 		break;
 	case 'j': o->fmt = FMT_JSON; break;
 	case 'c': o->fmt = FMT_CSV; break;

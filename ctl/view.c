@@ -40,6 +40,8 @@ struct row {
 struct walker {
 	struct tm_opts *o;
 	FILE *out;
+	long comm_pid;	/* a "# comm PID NAME" line names the next process */
+	char comm[TM_COMM_MAX];
 	bool local;	/* the history is of this boot: /proc names its PIDs */
 	int nprocs;
 	void (*sample)(struct walker *w, struct proc *p,
@@ -147,7 +149,11 @@ static void proc_begin(struct walker *w, struct proc *p,
 	if (s->has_comm) {
 		snprintf(p->comm, sizeof(p->comm), "%s", s->comm);
 		p->comm_known = true;
+	} else if (w->comm_pid == s->pid) {
+		memcpy(p->comm, w->comm, sizeof(p->comm));
+		p->comm_known = true;
 	}
+	w->comm_pid = 0;
 	if (!w->local)
 		return;
 	if (!proc_lookup(s->pid, s->ts, comm, sizeof(comm), &st)) {
@@ -199,6 +205,61 @@ static bool proc_interval(const struct tm_opts *o, struct proc *p,
 static bool this_boot(int64_t boot_ns)
 {
 	return llabs(boot_ns - tm_boot_ns_now()) < 2000000000LL;
+}
+
+/*
+ * Process names in a saved history: "# comm PID NAME" before the first
+ * sample of the process, NAME with \xHH for the bytes that would break
+ * the line (space, control characters, backslash).
+ */
+static void write_comm(FILE *f, long pid, const char *name)
+{
+	const unsigned char *c = (const unsigned char *)name;
+
+	fprintf(f, "# comm %ld ", pid);
+	for (; *c; c++) {
+		if (*c <= ' ' || *c == 0x7f || *c == '\\')
+			fprintf(f, "\\x%02x", *c);
+		else
+			putc(*c, f);
+	}
+	putc('\n', f);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Read a "# comm PID NAME" line into W; false if LINE is not one. */
+static bool read_comm(struct walker *w, const char *line, size_t len)
+{
+	const char *p = line + 7, *end = line + len;
+	size_t n = 0;
+	long pid = 0;
+
+	if (len < 9 || memcmp(line, "# comm ", 7))
+		return false;
+	for (; p < end && *p >= '0' && *p <= '9' && pid < 2147483647; p++)
+		pid = pid * 10 + (*p - '0');
+	if (p == end || *p++ != ' ')
+		return false;
+	while (p < end && n < sizeof(w->comm) - 1) {
+		if (*p == '\\' && end - p >= 4 && p[1] == 'x' &&
+		    hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
+			w->comm[n++] = (char)(hexval(p[2]) * 16 + hexval(p[3]));
+			p += 4;
+		} else {
+			w->comm[n++] = *p++;
+		}
+	}
+	w->comm[n] = '\0';
+	w->comm_pid = pid;
+	return true;
 }
 
 /* A "# boot_time SECONDS.NANOSECONDS" header sets the boot time. */
@@ -271,6 +332,8 @@ static int walk_history(struct walker *w)
 		case TM_LINE_COMMENT:
 			if (handle_comment(o, line, len))
 				w->local = this_boot(o->boot_ns);
+			else
+				read_comm(w, line, len);
 			continue;
 		case TM_LINE_LOST:
 			tm_err("%s:%lu: the module dropped %llu samples before this line (the reader was too slow)",
@@ -701,5 +764,92 @@ int cmd_plot(struct tm_opts *o)
 		tm_die(1, "nothing to plot: no process has two samples in the window");
 	if (st != 0)
 		tm_die(2, "gnuplot could not draw %s (its message is above)", o->output);
+	return 0;
+}
+
+/* ---- save ---- */
+
+struct save_state {
+	FILE *f;
+	const char *file;
+	bool header_done;
+};
+
+static void save_header(struct save_state *ss, const struct tm_opts *o)
+{
+	if (ss->header_done)
+		return;
+	/* The wall clock of the boot the samples' ts count from. */
+	fprintf(ss->f, "# boot_time %lld.%09lld\n",
+		(long long)(o->boot_ns / 1000000000LL),
+		(long long)(o->boot_ns % 1000000000LL));
+	ss->header_done = true;
+}
+
+/*
+ * Copy the history line by line after the boot-time header; before the
+ * first sample of each process, its name while /proc still knows it, so
+ * that the copy can be read elsewhere with names.
+ */
+int cmd_save(struct tm_opts *o, const char *file)
+{
+	struct tm_sample buf[2], *s = &buf[0], *prev = &buf[1], *t;
+	struct save_state ss = { .file = file };
+	struct walker w;
+	struct tm_reader r;
+	const char *line, *name, *why;
+	bool have_prev = false;
+	char errbuf[128], comm[TM_COMM_MAX], st;
+	uint64_t lost;
+	size_t len;
+	int fd;
+
+	walker_init(&w, o);
+	fd = tm_open_history(o, &name);
+	ss.f = strcmp(file, "-") ? fopen(file, "we") : stdout;
+	if (!ss.f)
+		tm_die(2, "cannot create %s: %s", file, strerror(errno));
+	if (tm_reader_init(&r, fd, name))
+		tm_die(2, "out of memory");
+	memset(buf, 0, sizeof(buf));
+	while ((line = tm_reader_line(&r, &len))) {
+		switch (tm_parse_line(line, len, s, &lost, errbuf, sizeof(errbuf), &why)) {
+		case TM_LINE_ERROR:
+			die_line(&r, why);
+			break;
+		case TM_LINE_COMMENT:
+			/* The input's own header, unless --boot-time overrides it. */
+			if (!ss.header_done && handle_comment(o, line, len)) {
+				w.local = this_boot(o->boot_ns);
+				continue;
+			}
+			if (!strncmp(line, "# boot_time ", 12))
+				continue;
+			break;
+		case TM_LINE_SAMPLE:
+			save_header(&ss, o);
+			if ((!have_prev || !tm_same_process(prev, s)) && !s->has_comm &&
+			    w.local && proc_lookup(s->pid, s->ts, comm, sizeof(comm), &st))
+				write_comm(ss.f, s->pid, comm);
+			have_prev = true;
+			t = prev;
+			prev = s;
+			s = t;
+			break;
+		case TM_LINE_LOST:
+			break;
+		}
+		save_header(&ss, o);
+		fwrite(line, 1, len, ss.f);
+		putc('\n', ss.f);
+	}
+	if (errno)
+		tm_die(2, "cannot read %s: %s", name, strerror(errno));
+	save_header(&ss, o);
+	tm_reader_free(&r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (fflush(ss.f) || ferror(ss.f) || (ss.f != stdout && fclose(ss.f)))
+		tm_die(2, "cannot write %s: %s", file, strerror(errno));
 	return 0;
 }

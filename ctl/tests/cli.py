@@ -197,6 +197,27 @@ def unknown_pid_is_an_error():
 
 
 @test
+def saved_names():
+    # "# comm PID NAME" names the next process if it has that PID: pid 100
+    # is "my name\\é" (\x20 a space, \x5c a backslash); pid 200 is not
+    # the 100 that the second line names.
+    lst = jrows("list", "-i", f"{H}/names.txt")
+    expect([(x["pid"], x["comm"]) for x in lst] ==
+           [(100, "my name\\\u00e9"), (200, None)], f"list {lst}")
+    # The header's boot time, to the nanosecond: 1000000000.5 + 1 s.
+    expect(lst[0]["first_time"].endswith(":41.500+00:00"), lst[0]["first_time"])
+    # save keeps the names and one header, whose time --boot-time sets.
+    with tempfile.TemporaryDirectory() as d:
+        run("save", f"{d}/h", "-i", f"{H}/names.txt")
+        text = open(f"{d}/h", "rb").read()
+        expect(text.count(b"# boot_time ") == 1 and
+               text.startswith(b"# boot_time 1000000000.500000000\n"), f"{text[:80]}")
+        expect(jrows("list", "-i", f"{d}/h") == lst, "names lost in the copy")
+        run("save", f"{d}/h2", "-i", f"{H}/names.txt", "--boot-time", "7.25")
+        expect(open(f"{d}/h2").readline() == "# boot_time 7.250000000\n", "--boot-time")
+
+
+@test
 def save_round_trip():
     with tempfile.TemporaryDirectory() as d:
         # save from a file: the header takes --boot-time; read back, the

@@ -184,7 +184,8 @@ test_ctl_save_and_input() {
 	boot=$(head -n 1 h | sed -n 's/^# boot_time \([0-9]*\)\..*/\1/p')
 	up=$(cut -d. -f1 /proc/uptime)
 	[ "$(abs $(($(date +%s) - up - boot)))" -le 2 ] || fail "boot_time $boot, date - uptime $(($(date +%s) - up))"
-	[ "$(tail -n +2 h)" = "$(cat "$TC_DEV")" ] || fail "saved lines differ from the device's"
+	[ "$(grep -v '^#' h)" = "$(cat "$TC_DEV")" ] || fail "saved samples differ from the device's"
+	[ "$(grep -c '^# comm ' h)" = 1 ] || fail "not one '# comm' line for the one process: $(grep '^#' h)"
 	# The same boot time for both: "now" moves by a few microseconds
 	# between two reads of the clocks, enough to change a millisecond.
 	b=$(head -n 1 h | sed -n 's/^# boot_time //p')
@@ -192,4 +193,9 @@ test_ctl_save_and_input() {
 		fail "show of the saved copy differs: $($CTL show --json -i h | head -n 1) / $($CTL show --json --boot-time "$b" | head -n 1)"
 	$CTL show --json --boot-time 0 -i h | grep -q '"time":"1970-01-01T' ||
 		fail "--boot-time 0 does not give 1970"
+	# Read as another boot's (no /proc look-up), the name comes from the
+	# copy: what /proc/PID/comm says.
+	c=$(cat "/proc/$s/comm")
+	$CTL show --json --boot-time 0 -i h | grep -q "\"pid\":$s,\"comm\":\"$c\"" ||
+		fail "the saved copy does not name $s '$c': $($CTL show --json --boot-time 0 -i h | head -n 1)"
 }
