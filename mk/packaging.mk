@@ -2,8 +2,10 @@
 #
 # Packaging targets of taskmonitor, included by the top-level Makefile:
 #   make dist            build/packages/taskmonitor-<version>.tar.gz
-#   make deb             build/packages/taskmonitor-dkms_<version>_all.deb
+#   make deb             build/packages/taskmonitor-dkms_<version>_all.deb and
+#                        taskmonitor-tools_<version>_<arch>.deb
 #   make rpm             build/packages/taskmonitor-dkms-<version>-1.noarch.rpm
+#                        and taskmonitor-tools-<version>-1.<arch>.rpm
 #   make lint-packages   lintian and rpmlint on them
 #   make check-packages  all of the above, then install, upgrade, load and
 #                        remove them in a Debian 12 chroot and QEMU guests
@@ -32,7 +34,11 @@ export TM_PKG_CACHE
 DIST_NAME := taskmonitor-$(TM_VERSION)
 DIST_TARBALL := $(PKG_OUT)/$(DIST_NAME).tar.gz
 DEB_FILE := $(PKG_OUT)/taskmonitor-dkms_$(TM_VERSION)_all.deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+TOOLS_DEB_FILE := $(PKG_OUT)/taskmonitor-tools_$(TM_VERSION)_$(DEB_ARCH).deb
 RPM_FILE := $(PKG_OUT)/taskmonitor-dkms-$(TM_VERSION)-1.noarch.rpm
+RPM_ARCH := $(shell rpm --eval '%{_arch}' 2>/dev/null)
+TOOLS_RPM_FILE := $(PKG_OUT)/taskmonitor-tools-$(TM_VERSION)-1.$(RPM_ARCH).rpm
 
 # What the tarball holds: what DKMS needs to build the module (dkms.conf,
 # VERSION, the Kbuild sources), what the packages install besides, the
@@ -45,10 +51,15 @@ RPM_FILE := $(PKG_OUT)/taskmonitor-dkms-$(TM_VERSION)-1.noarch.rpm
 # src/kunit/, the KUnit tests, are not shipped, DKMS never builds them
 # (see src/Kbuild).  tests/packages/lists.sh checks the result against
 # the files git tracks.
+# taskmonitorctl (taskmonitor-tools): what builds and installs it; its
+# tests stay in the checkout.
+CTL_DIST_FILES := ctl/Makefile ctl/taskmonitorctl.1 \
+	ctl/taskmonitorctl.bash-completion \
+	$(sort $(patsubst $(TM_TOP)/%,%,$(wildcard $(TM_TOP)/ctl/*.[ch])))
 DIST_FILES := VERSION LICENSE README.md docs/interface.md dkms.conf \
 	taskmonitor.spec modprobe.d/taskmonitor.conf \
 	udev/60-taskmonitor.rules sysusers.d/taskmonitor.conf \
-	Makefile mk/packaging.mk
+	Makefile mk/packaging.mk $(CTL_DIST_FILES)
 DIST_SOURCES = src/Kbuild $(sort $(filter-out %.mod.c src/tm_probes.h, \
 	$(wildcard src/*.c src/*.h src/probes/*.c)))
 DIST_DEBIAN = $(sort $(filter-out debian/source,$(wildcard debian/*)) \
@@ -110,11 +121,14 @@ deb: dist
 	@set -e; d=$(PKG_OUT)/deb; rm -rf $$d; mkdir -p $$d; \
 	tar -C $$d -xzf $(DIST_TARBALL); \
 	cd $$d/$(DIST_NAME) && \
-		dpkg-buildpackage --build=source,all -us -uc >../build.log 2>&1 || \
+		dpkg-buildpackage --build=full -us -uc >../build.log 2>&1 || \
 		{ tail -n 40 ../build.log >&2; exit 1; }; \
 	cp $$d/taskmonitor-dkms_$(TM_VERSION)_all.deb $(DEB_FILE); \
-	echo "deb: $(DEB_FILE)"
+	cp $$d/taskmonitor-tools_$(TM_VERSION)_$(DEB_ARCH).deb $(TOOLS_DEB_FILE); \
+	echo "deb: $(DEB_FILE) $(TOOLS_DEB_FILE)"
 
+# --nodeps: the BuildRequires (gcc, make, for taskmonitorctl) are Debian
+# packages here, which the rpm database of a Debian host does not know.
 # Packager is a header that the build host sets, not the spec; documents
 # go to /usr/share/doc/taskmonitor-dkms/ as on Fedora and openSUSE (the
 # default of Debian's rpm adds the version).
@@ -122,12 +136,13 @@ TM_PACKAGER := $(shell sed -n 's/^Maintainer: //p' $(TM_TOP)/debian/control)
 
 rpm: dist
 	@set -e; d=$(PKG_OUT)/rpm; rm -rf $$d; mkdir -p $$d; \
-	rpmbuild -ta --define "_topdir $$d" --define "packager $(TM_PACKAGER)" \
+	rpmbuild -ta --nodeps --define "_topdir $$d" --define "packager $(TM_PACKAGER)" \
 		--define '_docdir_fmt %%{NAME}' \
 		$(DIST_TARBALL) \
 		>$$d/build.log 2>&1 || { tail -n 40 $$d/build.log >&2; exit 1; }; \
 	cp $$d/RPMS/noarch/taskmonitor-dkms-$(TM_VERSION)-1.noarch.rpm $(RPM_FILE); \
-	echo "rpm: $(RPM_FILE)"
+	cp $$d/RPMS/$(RPM_ARCH)/taskmonitor-tools-$(TM_VERSION)-1.$(RPM_ARCH).rpm $(TOOLS_RPM_FILE); \
+	echo "rpm: $(RPM_FILE) $(TOOLS_RPM_FILE)"
 
 # No error and no warning from lintian (an override, if ever needed, says
 # why in a comment); rpmlint's remaining complaints are each explained in
@@ -135,7 +150,7 @@ rpm: dist
 LINTIAN_CMD = lintian --fail-on error,warning --info --display-info \
 	$(PKG_OUT)/deb/taskmonitor_$(TM_VERSION)_*.changes
 RPMLINT_CMD = rpmlint -r $(TM_TOP)/tests/packages/rpmlintrc $(RPM_FILE) \
-	$(PKG_OUT)/rpm/SRPMS/taskmonitor-dkms-$(TM_VERSION)-1.src.rpm
+	$(TOOLS_RPM_FILE) $(PKG_OUT)/rpm/SRPMS/taskmonitor-$(TM_VERSION)-1.src.rpm
 
 # The lint targets lint what deb and rpm last built.
 lintian:
@@ -166,8 +181,8 @@ clean-packages:
 help::
 	@echo "Packaging (mk/packaging.mk):"
 	@echo "  make dist      build/packages/taskmonitor-<version>.tar.gz, what DKMS and rpmbuild need"
-	@echo "  make deb       build/packages/taskmonitor-dkms_<version>_all.deb"
-	@echo "  make rpm       build/packages/taskmonitor-dkms-<version>-1.noarch.rpm"
+	@echo "  make deb       build/packages/taskmonitor-dkms_<version>_all.deb, taskmonitor-tools_*.deb"
+	@echo "  make rpm       build/packages/taskmonitor-dkms-<version>-1.noarch.rpm, taskmonitor-tools-*.rpm"
 	@echo "  make lint-packages  lintian and rpmlint on them"
 	@echo "  make check-packages  build, lint, then install into a Debian 12 chroot"
 	@echo "                 (cached in $(TM_PKG_CACHE)), upgrade the kernel, boot the"

@@ -4,8 +4,8 @@
 # /tm/demo.sh: what `make demo` shows inside the guest.  Starts a process
 # that burns CPU, loads taskmonitor with target=<its pid> and prints
 # /sys/kernel/debug/taskmonitor a few times, so the history can be seen
-# growing.  Exits non-zero if the module does not load or shows no
-# history of the target.
+# growing, then the same history through taskmonitorctl show.  Exits
+# non-zero if the module does not load or shows no history of the target.
 
 # shellcheck disable=SC1091 # the guest path of tests/guest/lib.sh
 . /tm/lib.sh
@@ -53,6 +53,13 @@ while [ $i -lt "$rounds" ]; do
 	[ -n "$first" ] || first=$(grep "^pid $pid " /tmp/demo.out | head -n 1)
 	last=$line
 done
+
+echo
+echo "\$ taskmonitorctl show $pid     # the same history as rates, as pidstat shows them"
+taskmonitorctl show "$pid" | { read -r head; echo "$head"; tail -n "$shown"; }
+echo
+echo "\$ taskmonitorctl show --summary"
+taskmonitorctl show --summary
 
 rmmod taskmonitor
 kill "$pid"

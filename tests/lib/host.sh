@@ -474,6 +474,9 @@ tm_build_helpers() {
 			mv -f "$bin.tmp" "$bin"
 		fi
 	done
+	# taskmonitorctl (ctl/), static like the helpers, for the ctl suite.
+	make -s -C "$TM_TOP/ctl" static >&2 || tm_die "cannot build ctl/taskmonitorctl"
+	cp "$TM_TOP/ctl/taskmonitorctl.static" "$out/taskmonitorctl"
 	echo "$out"
 }
 

@@ -35,6 +35,9 @@
 #   rpm-reinstall  rpm -U --replacepkgs keeps the module installed
 #               (%preun's dkms remove is cancelled on an upgrade)
 #   rpm-erase   rpm -e removes it all
+#   tools-deb, tools-rpm  taskmonitor-tools installs taskmonitorctl, which
+#               runs, its man page and bash completion; removal leaves no
+#               taskmonitorctl
 #   no-kernel-calls  no package script ran modprobe, insmod or rmmod
 # Prints a "TM-RESULT PASS|FAIL packages/<step>[: reason]" line per step
 # (also appended to FILE with --results) and ends with "N passed, N
@@ -70,6 +73,8 @@ out=$TM_TOP/build/packages
 tarball=$out/taskmonitor-$version.tar.gz
 deb=$out/taskmonitor-dkms_${version}_all.deb
 rpm=$out/taskmonitor-dkms-$version-1.noarch.rpm
+tools_deb=$out/taskmonitor-tools_${version}_$(dpkg --print-architecture).deb
+tools_rpm=$out/taskmonitor-tools-$version-1.$(rpm --eval '%{_arch}').rpm
 pkgmake=(make --no-print-directory -C "$TM_TOP" -f mk/packaging.mk)
 logs=$TM_BUILD/logs/packages
 rm -rf "$logs"
@@ -215,12 +220,13 @@ s_release() {
 		--rpm "$top/build/packages/$(basename "$rpm")" >&2 ||
 		why "the packages made in the extracted tarball fail lists.sh"
 	cp "$tarball" "$rb/SOURCES/"
-	(cd "$top" && rpmbuild -ba --define "_topdir $rb" taskmonitor.spec) >&2 ||
+	# --nodeps: this Debian host's rpm database knows no BuildRequires.
+	(cd "$top" && rpmbuild -ba --nodeps --define "_topdir $rb" taskmonitor.spec) >&2 ||
 		why "rpmbuild -ba taskmonitor.spec failed in the extracted tarball"
 	[ "$(rpm -qp --qf '%{VERSION}' "$rb/RPMS/noarch/taskmonitor-dkms-$version-1.noarch.rpm")" = "$version" ] ||
 		why "rpmbuild -ba made no taskmonitor-dkms-$version-1.noarch.rpm"
-	[ -f "$rb/SRPMS/taskmonitor-dkms-$version-1.src.rpm" ] ||
-		why "rpmbuild -ba made no taskmonitor-dkms-$version-1.src.rpm"
+	[ -f "$rb/SRPMS/taskmonitor-$version-1.src.rpm" ] ||
+		why "rpmbuild -ba made no taskmonitor-$version-1.src.rpm"
 	rm -rf "$rel"
 }
 
@@ -313,6 +319,34 @@ s_rpm_erase() {
 	expect_gone
 }
 
+# expect_tools HOW FILES: taskmonitorctl runs and says VERSION's version,
+# its bash completion is there, and the package's file list FILES (the
+# test system installs no manuals) holds the man page.
+expect_tools() {
+	local v
+	v=$(pkg_chroot "$root" taskmonitorctl --version) || why "$1: taskmonitorctl does not run"
+	[ "$v" = "taskmonitorctl $version" ] || why "$1: taskmonitorctl --version says '$v'"
+	grep -q '/usr/share/man/man1/taskmonitorctl\.1' <<<"$2" ||
+		why "$1: no man page taskmonitorctl.1 in the package"
+	[ -f "$root/usr/share/bash-completion/completions/taskmonitorctl" ] ||
+		why "$1: no bash completion"
+}
+
+s_tools_deb() {
+	in_root apt-get install -y "/tmp/$(basename "$tools_deb")" ||
+		why "apt-get install ./$(basename "$tools_deb") failed"
+	expect_tools "the .deb" "$(dpkg-deb -c "$tools_deb")"
+	in_root apt-get purge -y taskmonitor-tools || why "apt-get purge taskmonitor-tools failed"
+	[ ! -e "$root/usr/bin/taskmonitorctl" ] || why "purge left /usr/bin/taskmonitorctl"
+}
+
+s_tools_rpm() {
+	in_root rpm -i --nodeps "/tmp/$(basename "$tools_rpm")" || why "rpm -i of the tools failed"
+	expect_tools "the .rpm" "$(rpm -qlp "$tools_rpm" 2>/dev/null)"
+	in_root rpm -e taskmonitor-tools || why "rpm -e taskmonitor-tools failed"
+	[ ! -e "$root/usr/bin/taskmonitorctl" ] || why "rpm -e left /usr/bin/taskmonitorctl"
+}
+
 s_no_kernel_calls() {
 	local calls
 	calls=$(pkg_kernel_calls "$root")
@@ -355,8 +389,9 @@ pkg_chroot "$root" apt-get update -q >>"$logs/setup.log" 2>&1 || {
 	echo "$passed passed, $failed failed"
 	exit 1
 }
-cp "$deb" "$rpm" "$root/tmp/"
+cp "$deb" "$rpm" "$tools_deb" "$tools_rpm" "$root/tmp/"
 
+step tools-deb s_tools_deb
 step deb-install s_deb_install
 step dkms-skip s_dkms_skip needs
 step kernel-upgrade s_kernel_upgrade needs
@@ -370,6 +405,7 @@ broken=''
 step rpm-install s_rpm_install
 step rpm-reinstall s_rpm_reinstall needs
 step rpm-erase s_rpm_erase needs
+step tools-rpm s_tools_rpm
 step no-kernel-calls s_no_kernel_calls
 
 pkg_log "package test done in $(($(date +%s) - t_start)) s"

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hist.c: the parser of taskmonitor's sample lines, the test that tells
+ * two processes with the same PID number apart, and the rates of an
+ * interval.  Keys are matched by name, never by position, and keys this
+ * program does not know are skipped, since the module only ever appends
+ * new ones (docs/interface.md).
+ */
+#include "hist.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { K_PID, K_USR, K_SYS, K_TS, K_RSS, K_VSZ, K_MINFLT, K_MAJFLT,
+       K_NVCSW, K_NIVCSW, K_THREADS, K_REQUIRED, K_START = K_REQUIRED,
+       K_COMM, K_UNKNOWN };
+
+static const char *const key_names[] = {
+	"pid", "usr", "sys", "ts", "rss", "vsz", "minflt", "majflt",
+	"nvcsw", "nivcsw", "threads", "start", "comm",
+};
+
+static const unsigned char key_lens[] = { 3, 3, 3, 2, 3, 3, 6, 6, 5, 6, 7, 5, 4 };
+
+static bool key_is(int key, const char *k, size_t n)
+{
+	const char *name = key_names[key];
+	size_t i;
+
+	if (key_lens[key] != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (name[i] != k[i])
+			return false;
+	return true;
+}
+
+/* The key K of N bytes, or K_UNKNOWN. */
+static int key_of(const char *k, size_t n)
+{
+	int i;
+
+	for (i = 0; i < K_UNKNOWN; i++)
+		if (key_is(i, k, n))
+			return i;
+	return K_UNKNOWN;
+}
+
+/*
+ * Reading a long history is mostly finding keys, and they nearly always
+ * come in the documented order: so the key expected next is tried first,
+ * as one 8-byte comparison of "key " (every known key is shorter than 8).
+ */
+static uint64_t key_word[K_UNKNOWN], key_mask[K_UNKNOWN];
+
+static void key_words_init(void)
+{
+	int k;
+
+	if (key_mask[0])
+		return;
+	for (k = 0; k < K_UNKNOWN; k++) {
+		char w[8] = { 0 }, m[8] = { 0 };
+
+		memcpy(w, key_names[k], key_lens[k]);
+		w[key_lens[k]] = ' ';
+		memset(m, 0xff, key_lens[k] + 1u);
+		memcpy(&key_word[k], w, 8);
+		memcpy(&key_mask[k], m, 8);
+	}
+}
+
+/* Is the key HINT at P, with at least 8 bytes readable?  Then its length. */
+static bool key_at(int hint, const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return (v & key_mask[hint]) == key_word[hint];
+}
+
+/* A decimal number of N bytes that fits in 64 bits; false otherwise. */
+static bool parse_u64(const char *p, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0 || n > 20)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned int d = (unsigned char)p[i] - '0';
+
+		if (d > 9)
+			return false;
+		/* 19 digits always fit; only the 20th can overflow. */
+		if (i < 19) {
+			x = x * 10 + d;
+		} else if (__builtin_mul_overflow(x, 10, &x) ||
+			   __builtin_add_overflow(x, d, &x)) {
+			return false;
+		}
+	}
+	*v = x;
+	return true;
+}
+
+static uint64_t *field_of(struct tm_sample *s, int key)
+{
+	switch (key) {
+	case K_USR: return &s->usr;
+	case K_SYS: return &s->sys;
+	case K_TS: return &s->ts;
+	case K_RSS: return &s->rss;
+	case K_VSZ: return &s->vsz;
+	case K_MINFLT: return &s->minflt;
+	case K_MAJFLT: return &s->majflt;
+	case K_NVCSW: return &s->nvcsw;
+	case K_NIVCSW: return &s->nivcsw;
+	case K_THREADS: return &s->threads;
+	case K_START: return &s->start;
+	default: return NULL;
+	}
+}
+
+/*
+ * Numbers make up most of a history's bytes, and a digit at a time is a
+ * chain of dependent multiply-adds: on little-endian machines eight bytes
+ * are taken at once (SWAR).  digits8: the value of the 8 decimal digits
+ * in W, the first digit in the low byte.
+ */
+static uint64_t digits8(uint64_t w)
+{
+	w -= 0x3030303030303030ull;
+	/* Pairs: each even byte becomes 10 * itself + the next. */
+	w = w * 10 + (w >> 8);
+	/* Quads from the pairs in bytes 0, 2, 4, 6, then the two halves. */
+	w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+	     (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+	return w;
+}
+
+/*
+ * How many of W's bytes, from the low one, are '0'..'9'.  A byte is a
+ * digit iff its high nibble is 3 and stays 3 when 6 is added; a carry
+ * out of a byte only spoils the bytes above it, which come after the
+ * first non-digit.
+ */
+static unsigned int leading_digits(uint64_t w)
+{
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ull, three = 0x3030303030303030ull;
+	uint64_t bad = ((w & hi) ^ three) |
+		       (((w + 0x0606060606060606ull) & hi) ^ three);
+
+	return bad ? (unsigned int)__builtin_ctzll(bad) / 8 : 8;
+}
+
+/*
+ * The decimal digits at Q, into *X (wrapping past 19 digits: the caller
+ * checks the length); returns the first byte after them.  Reads up to 8
+ * bytes past the digits: see tm_parse_line().
+ */
+static const char *scan_digits(const char *q, uint64_t *x)
+{
+	static const uint64_t pow10[9] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+	};
+	uint64_t v = 0, w;
+	unsigned int n, d;
+
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
+		while ((d = (unsigned char)*q - '0') <= 9) {
+			v = v * 10 + d;
+			q++;
+		}
+		*x = v;
+		return q;
+	}
+	do {
+		memcpy(&w, q, 8);
+		n = leading_digits(w);
+		if (n == 0)
+			break;
+		/* Left-align the digits, '0's in front. */
+		if (n < 8)
+			w = (w << (8 * (8 - n))) | (0x3030303030303030ull >> (8 * n));
+		v = v * pow10[n] + digits8(w);
+		q += n;
+	} while (n == 8);
+	*x = v;
+	return q;
+}
+
+/* Store the number V of KEY in S; false if KEY does not take it. */
+static bool store_num(struct tm_sample *s, int key, uint64_t v)
+{
+	if (key == K_PID) {
+		if (v == 0 || v > 2147483647)
+			return false;
+		s->pid = (long)v;
+		return true;
+	}
+	if (key == K_START)
+		s->has_start = true;
+	*field_of(s, key) = v;
+	return true;
+}
+
+/*
+ * The end of the value at V (the line ends at END) of KEY, stored into S;
+ * NULL if KEY's value is not what it takes.  Numbers are parsed as they
+ * are scanned, in one pass.
+ */
+static const char *scan_value(const char *v, const char *end, int key,
+			      struct tm_sample *s)
+{
+	const char *q = v;
+	uint64_t x = 0;
+
+	if (key == K_UNKNOWN || key == K_COMM) {
+		while (q < end && *q != ' ')
+			q++;
+		if (key == K_COMM) {
+			size_t n = (size_t)(q - v);
+
+			if (n >= sizeof(s->comm))
+				n = sizeof(s->comm) - 1;
+			memcpy(s->comm, v, n);
+			s->comm[n] = '\0';
+			s->has_comm = true;
+		}
+		return q;
+	}
+	q = scan_digits(v, &x);
+	if (q == v || (q < end && *q != ' '))
+		return NULL;
+	/* Past 19 digits the sum above may have wrapped: parse again. */
+	if (q - v > 19 && !parse_u64(v, (size_t)(q - v), &x))
+		return NULL;
+	return store_num(s, key, x) ? q : NULL;
+}
+
+/* "PRE"WHAT"POST" as the reason of a malformed line. */
+static enum tm_line_kind bad(char *errbuf, size_t errlen, const char **why,
+			     const char *pre, const char *what, size_t n,
+			     const char *post)
+{
+	if (n > 40)
+		n = 40;
+	snprintf(errbuf, errlen, "%s\"%.*s\"%s", pre, (int)n, what, post);
+	*why = errbuf;
+	return TM_LINE_ERROR;
+}
+
+static enum tm_line_kind parse_lost(const char *line, size_t len,
+				    uint64_t *lost, const char **why)
+{
+	if (!parse_u64(line + 5, len - 5, lost)) {
+		*why = "\"lost\" is not followed by a number";
+		return TM_LINE_ERROR;
+	}
+	return TM_LINE_LOST;
+}
+
+enum tm_line_kind tm_parse_line(const char *line, size_t len,
+				struct tm_sample *s, uint64_t *lost,
+				char *errbuf, size_t errlen, const char **why)
+{
+	unsigned int seen = 0;
+	size_t i = 0;
+	int key = -1;
+
+	key_words_init();
+	if (len > 0 && line[0] == '#')
+		return TM_LINE_COMMENT;
+	if (len > 5 && !memcmp(line, "lost ", 5))
+		return parse_lost(line, len, lost, why);
+	if (len == 0) {
+		*why = "empty line";
+		return TM_LINE_ERROR;
+	}
+	s->has_start = false;
+	s->has_comm = false;
+	while (i < len) {
+		const char *k = line + i, *v, *e;
+		int hint = key + 1;
+
+		if (hint < K_UNKNOWN && len - i >= 8 && key_at(hint, k)) {
+			key = hint;
+			v = k + key_lens[key] + 1;
+		} else {
+			for (e = k; e < line + len && *e != ' '; e++)
+				;
+			if (e == line + len)
+				return bad(errbuf, errlen, why, "key ", k,
+					   len - i, " has no value");
+			v = e + 1;
+			key = key_of(k, (size_t)(e - k));
+		}
+		e = scan_value(v, line + len, key, s);
+		if (key != K_UNKNOWN) {
+			if (!e)
+				return bad(errbuf, errlen, why, "the value of ",
+					   k, key_lens[key],
+					   " is not a valid number");
+			seen |= 1u << key;
+		}
+		i = (size_t)(e - line) + 1;
+	}
+	for (key = 0; key < K_REQUIRED; key++)
+		if (!(seen & (1u << key)))
+			return bad(errbuf, errlen, why, "key ", key_names[key],
+				   key_lens[key], " is missing");
+	return TM_LINE_SAMPLE;
+}
+
+bool tm_same_process(const struct tm_sample *a, const struct tm_sample *b)
+{
+	if (a->pid != b->pid)
+		return false;
+	if (a->has_start && b->has_start && a->start != b->start)
+		return false;
+	/* Also with `start`: a rate is never computed backwards. */
+	return b->ts > a->ts && b->usr >= a->usr && b->sys >= a->sys &&
+	       b->minflt >= a->minflt && b->majflt >= a->majflt &&
+	       b->nvcsw >= a->nvcsw && b->nivcsw >= a->nivcsw;
+}
+
+void tm_rates(const struct tm_sample *a, const struct tm_sample *b,
+	      struct tm_rates *r)
+{
+	double ns = (double)(b->ts - a->ts);
+
+	r->secs = ns / 1e9;
+	r->usr_pct = (double)(b->usr - a->usr) / ns * 100.0;
+	r->sys_pct = (double)(b->sys - a->sys) / ns * 100.0;
+	r->cpu_pct = r->usr_pct + r->sys_pct;
+	r->minflt_s = (double)(b->minflt - a->minflt) / r->secs;
+	r->majflt_s = (double)(b->majflt - a->majflt) / r->secs;
+	r->cswch_s = (double)(b->nvcsw - a->nvcsw) / r->secs;
+	r->nvcswch_s = (double)(b->nivcsw - a->nivcsw) / r->secs;
+}
+
+#define READ_CHUNK (1u << 20)
+
+int tm_reader_init(struct tm_reader *r, int fd, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->name = name;
+	r->cap = 2 * READ_CHUNK;
+	r->buf = malloc(r->cap);
+	return r->buf ? 0 : -1;
+}
+
+void tm_reader_free(struct tm_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Read more bytes after the unconsumed ones; false at the end or on error. */
+static bool refill(struct tm_reader *r)
+{
+	ssize_t n;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK) {
+		char *nb = realloc(r->buf, r->cap * 2);
+
+		if (!nb)
+			return false;
+		r->buf = nb;
+		r->cap *= 2;
+	}
+	/*
+	 * TM_LINE_PAD bytes stay free after the data: the '\n' given to a
+	 * last line without one, and what tm_parse_line() may read past it.
+	 */
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end - TM_LINE_PAD);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		if (n == 0)
+			r->eof = true;
+		return false;
+	}
+	r->end += (size_t)n;
+	return true;
+}
+
+const char *tm_reader_line(struct tm_reader *r, size_t *len)
+{
+	size_t scanned = r->start;
+
+	for (;;) {
+		char *nl = memchr(r->buf + scanned, '\n', r->end - scanned);
+
+		if (nl) {
+			const char *line = r->buf + r->start;
+
+			*len = (size_t)(nl - line);
+			r->start = (size_t)(nl - r->buf) + 1;
+			r->lineno++;
+			return line;
+		}
+		scanned = r->end - r->start;
+		if (scanned > READ_CHUNK) {
+			/* No history line comes near this: not a history. */
+			errno = E2BIG;
+			return NULL;
+		}
+		if (!refill(r)) {
+			if (!r->eof)
+				return NULL;
+			errno = 0;
+			if (r->end == r->start)
+				return NULL;
+			/* A last line without '\n': give it one. */
+			r->buf[r->end] = '\n';
+			*len = r->end - r->start;
+			r->start = r->end;
+			r->lineno++;
+			return r->buf + (r->end - *len);
+		}
+		scanned += r->start;
+	}
+}

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""cli.py: taskmonitorctl run on hand-written histories (histories/),
+against rates computed by hand (the comments give the arithmetic), and
+its PNG/SVG plots decoded here.  Usage: cli.py BINARY; prints one
+"TM-RESULT PASS|FAIL ctl/cli/NAME[: why]" line per test."""
+
+import csv
+import datetime
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+BIN = sys.argv[1]
+HERE = os.path.dirname(os.path.abspath(__file__))
+H = os.path.join(HERE, "histories")
+ENV = dict(os.environ, TZ="UTC")
+results = []
+
+
+def run(*args, rc=0, stdin=None):
+    p = subprocess.run([BIN, *args], capture_output=True, env=ENV, input=stdin)
+    if rc is not None and p.returncode != rc:
+        raise AssertionError(f"{' '.join(args)}: exit {p.returncode}, "
+                             f"wanted {rc}: {p.stderr.decode(errors='replace')}")
+    return p
+
+
+def jrows(*args):
+    return [json.loads(l) for l in run(*args, "--json").stdout.decode().splitlines()]
+
+
+def near(a, b, tol=0.1):
+    return a is not None and abs(a - b) <= tol
+
+
+def expect(cond, why):
+    if not cond:
+        raise AssertionError(why)
+
+
+def test(fn):
+    try:
+        fn()
+        results.append(f"TM-RESULT PASS ctl/cli/{fn.__name__}")
+    except Exception as e:  # noqa: BLE001 - every failure is reported
+        results.append(f"TM-RESULT FAIL ctl/cli/{fn.__name__}: {e}")
+    return fn
+
+
+@test
+def show_rates_and_reuse():
+    r = jrows("show", "-i", f"{H}/reuse.txt")
+    # pid 100 10->11 s: 0.5 s usr / 1 s = 50 %; 11->12: 1 s usr, 0.5 s sys
+    # = 100 + 50; second pid 100 (after pid 200, usr went down) 12.5->13.5:
+    # 0.1 s = 10 %; third (usr down again) 14.0->14.2: 0.4 s usr + 0.4 s
+    # sys in 0.2 s = 200 + 200; pid 300: 20 s alone (time goes back at 19),
+    # then 19->21: 0.2 s in 2 s = 10 %.  Five rows, none across a boundary.
+    want = [(100, 50, 0, 50), (100, 100, 50, 150), (100, 10, 0, 10),
+            (100, 200, 200, 400), (300, 10, 0, 10)]
+    expect(len(r) == len(want), f"{len(r)} rows, wanted {len(want)}")
+    for row, (pid, u, s, c) in zip(r, want):
+        expect(row["pid"] == pid and near(row["usr_pct"], u) and
+               near(row["sys_pct"], s) and near(row["cpu_pct"], c), f"row {row}")
+    # 10 minor faults, 1 major, 10 voluntary, 2 involuntary in 1 s.
+    expect(near(r[0]["minflt_per_s"], 10) and near(r[0]["majflt_per_s"], 1) and
+           near(r[0]["cswch_per_s"], 10) and near(r[0]["nvcswch_per_s"], 2), f"{r[0]}")
+    # 40 minor faults in 0.2 s.
+    expect(near(r[3]["minflt_per_s"], 200) and r[3]["threads"] == 4 and
+           r[3]["rss_kib"] == 800, f"{r[3]}")
+    # The header's boot time plus ts, as ISO 8601.
+    t = datetime.datetime.fromtimestamp(1764700000 + 11, datetime.timezone.utc)
+    expect(r[0]["time"] == t.strftime("%Y-%m-%dT%H:%M:%S.000+00:00") and
+           r[0]["ts"] == 11000000000, f"time {r[0]['time']}")
+
+
+@test
+def summary_and_list():
+    r = jrows("show", "--summary", "-i", f"{H}/reuse.txt")
+    # (pid, samples, avg, max, rss max, usr s, sys s); avg = CPU time of
+    # the window over its length: (1.5 + 0.5) / 2 s = 100 %.
+    want = [(100, 3, 100, 150, 1200, 1.5, 0.5), (200, 1, None, None, 10, 0, 0),
+            (100, 2, 10, 10, 300, 0.1, 0), (100, 2, 400, 400, 800, 0.4, 0.4),
+            (300, 1, None, None, 1, 0, 0), (300, 2, 10, 10, 1, 0.2, 0)]
+    expect(len(r) == len(want), f"{len(r)} rows, wanted {len(want)}")
+    for row, (pid, n, avg, mx, rss, us, ss) in zip(r, want):
+        ok = (row["pid"] == pid and row["samples"] == n and
+              row["rss_kib_max"] == rss and near(row["usr_s"], us, 1e-6) and
+              near(row["sys_s"], ss, 1e-6))
+        if avg is None:
+            ok = ok and row["cpu_pct_avg"] is None and row["cpu_pct_max"] is None
+        else:
+            ok = ok and near(row["cpu_pct_avg"], avg) and near(row["cpu_pct_max"], mx)
+        expect(ok, f"summary row {row}")
+    lst = jrows("list", "-i", f"{H}/reuse.txt")
+    expect([(x["pid"], x["samples"], x["first_ts"], x["last_ts"]) for x in lst] ==
+           [(100, 3, 10000000000, 12000000000), (200, 1, 10500000000, 10500000000),
+            (100, 2, 12500000000, 13500000000), (100, 2, 14000000000, 14200000000),
+            (300, 1, 20000000000, 20000000000), (300, 2, 19000000000, 21000000000)],
+           f"list {lst}")
+
+
+@test
+def start_key_separates():
+    # Counters rise and time goes on: only `start` tells the two apart.
+    # 1->2 s: 0.25 s = 25 %; 3->4 s: 0.1 s = 10 %.
+    r = jrows("show", "-i", f"{H}/start.txt")
+    expect([round(x["cpu_pct"], 3) for x in r] == [25, 10], f"rows {r}")
+
+
+@test
+def every_since_until():
+    # --every 2s: 1->3 s: 1 s usr / 2 s = 50 %; 3->5 s: 0.5 usr + 0.5 sys
+    # = 25 + 25; 5->6 is shorter than 2 s: no row.
+    p = run("show", "--every", "2s", "--json", "-i", f"{H}/every.txt")
+    r = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    expect([(round(x["usr_pct"], 3), round(x["sys_pct"], 3), x["rss_kib"]) for x in r] ==
+           [(50, 0, 300), (25, 25, 250)], f"rows {r}")
+    expect(b"dropped 3 samples" in p.stderr and b":6:" in p.stderr,
+           f"lost line not reported: {p.stderr}")
+    # Every interval: 100, 0, 100, 0, 50 %; max 100, avg 2.5 s / 5 s.
+    s = jrows("show", "-s", "-i", f"{H}/every.txt")[0]
+    expect(s["samples"] == 6 and near(s["cpu_pct_max"], 100) and
+           near(s["cpu_pct_avg"], 50) and s["rss_kib_max"] == 300, f"summary {s}")
+    # Window 2..4 s after a boot at 1e9: samples at 2, 3, 4 s: 0 %, 100 %.
+    r = jrows("show", "--boot-time", "1000000000", "--since", "@1000000002",
+              "--until", "@1000000004", "-i", f"{H}/every.txt")
+    expect([round(x["cpu_pct"], 3) for x in r] == [0, 100], f"window rows {r}")
+    t = datetime.datetime.fromtimestamp(1000000003, datetime.timezone.utc)
+    expect(r[0]["time"].startswith(t.strftime("%Y-%m-%dT%H:%M:%S")), r[0]["time"])
+
+
+@test
+def comm_bytes_stay_valid():
+    # The comm key holds a 0xff byte, a quote, a comma, a backslash and an
+    # e acute; the last line has no newline.
+    data = open(f"{H}/comm.txt", "rb").read()
+    j = run("show", "--json", "-i", "-", stdin=data).stdout
+    row = json.loads(j.decode("utf-8"))
+    expect(row["comm"] == 'we\\xff"ird,\\n\u00e9' and near(row["cpu_pct"], 50), f"json {row}")
+    c = run("show", "--csv", "-i", "-", stdin=data).stdout.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(c)))
+    expect(len(rows) == 2 and rows[1][3] == 'we\\xff"ird,\\n\u00e9' and
+           len(rows[1]) == len(rows[0]), f"csv {rows}")
+    expect(rows[0][:8] == ["time", "ts", "pid", "comm", "interval_s", "usr_pct",
+                           "sys_pct", "cpu_pct"], f"csv header {rows[0]}")
+    for fmt in ("--json", "--csv"):
+        out = run("show", "-s", fmt, "-i", "-", stdin=data).stdout
+        out.decode("utf-8")  # raises if not UTF-8
+
+
+@test
+def malformed_line_is_an_error():
+    for args in (["show"], ["show", "-s"], ["list"], ["show", "--json"]):
+        p = run(*args, "-i", f"{H}/malformed.txt", rc=1)
+        expect(b"malformed.txt:3:" in p.stderr and b'"threads" is missing' in p.stderr,
+               f"{args}: {p.stderr}")
+    p = run("show", "-i", "-", stdin=b"pid 1 usr 2\n\n", rc=1)
+    expect(b"(stdin):1:" in p.stderr, f"{p.stderr}")
+
+
+@test
+def errors_name_the_fix():
+    # Nothing here loads taskmonitor into the host's kernel.
+    if not os.path.exists("/sys/module/taskmonitor"):
+        for args in (["add", "1"], ["show"], ["list"], ["save", "-"]):
+            p = run(*args, rc=2)
+            expect(b"taskmonitor is not loaded: modprobe taskmonitor" in p.stderr,
+                   f"{args}: {p.stderr}")
+    p = run("add", "12x", rc=2)
+    expect(b'"12x" is not a PID' in p.stderr, p.stderr)
+    p = run("show", "-i", "/nonexistent/h", rc=2)
+    expect(b"/nonexistent/h" in p.stderr, p.stderr)
+    p = run("plot", "-i", f"{H}/reuse.txt", "-o", "x.gif", rc=2)
+    expect(b"must end in .png or .svg" in p.stderr, p.stderr)
+    p = run("top", rc=2)
+    expect(b"follow-mode" in p.stderr, p.stderr)
+    for cmd in ("add", "remove", "list", "show", "plot", "save"):
+        expect(run(cmd, "--help").stdout.startswith(b"usage: taskmonitorctl " + cmd.encode()),
+               f"{cmd} --help")
+
+
+@test
+def unknown_pid_is_an_error():
+    # PID 100 is there (four rows, see above), 555 is not: exit 1 naming it.
+    p = run("show", "100", "555", "--json", "-i", f"{H}/reuse.txt", rc=1)
+    rows = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    expect(len(rows) == 4 and all(r["pid"] == 100 for r in rows), f"rows {rows}")
+    expect(b"PID 555 has no sample in the history" in p.stderr, p.stderr)
+    p = run("show", "300", "--since", "@1764700030", "-i", f"{H}/reuse.txt", rc=1)
+    expect(b"PID 300 has no sample in the window" in p.stderr, p.stderr)
+
+
+@test
+def saved_names():
+    # "# comm PID NAME" names the next process if it has that PID: pid 100
+    # is "my name\\é" (\x20 a space, \x5c a backslash); pid 200 is not
+    # the 100 that the second line names.
+    lst = jrows("list", "-i", f"{H}/names.txt")
+    expect([(x["pid"], x["comm"]) for x in lst] ==
+           [(100, "my name\\\u00e9"), (200, None)], f"list {lst}")
+    # The header's boot time, to the nanosecond: 1000000000.5 + 1 s.
+    expect(lst[0]["first_time"].endswith(":41.500+00:00"), lst[0]["first_time"])
+    # save keeps the names and one header, whose time --boot-time sets.
+    with tempfile.TemporaryDirectory() as d:
+        run("save", f"{d}/h", "-i", f"{H}/names.txt")
+        text = open(f"{d}/h", "rb").read()
+        expect(text.count(b"# boot_time ") == 1 and
+               text.startswith(b"# boot_time 1000000000.500000000\n"), f"{text[:80]}")
+        expect(jrows("list", "-i", f"{d}/h") == lst, "names lost in the copy")
+        run("save", f"{d}/h2", "-i", f"{H}/names.txt", "--boot-time", "7.25")
+        expect(open(f"{d}/h2").readline() == "# boot_time 7.250000000\n", "--boot-time")
+
+
+@test
+def save_round_trip():
+    with tempfile.TemporaryDirectory() as d:
+        # save from a file: the header takes --boot-time; read back, the
+        # times are those of that boot.
+        run("save", f"{d}/h", "-i", f"{H}/every.txt", "--boot-time", "1000000000")
+        first = open(f"{d}/h").readline()
+        expect(first == "# boot_time 1000000000.000000000\n", first)
+        r = jrows("show", "-i", f"{d}/h")
+        t = datetime.datetime.fromtimestamp(1000000002, datetime.timezone.utc)
+        expect(r[0]["time"] == t.strftime("%Y-%m-%dT%H:%M:%S.000+00:00"), r[0]["time"])
+
+
+def png_pixels(path):
+    """Width, height and the set of distinct pixels of an 8-bit RGB(A) PNG."""
+    data = open(path, "rb").read()
+    expect(data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG")
+    pos, idat, w, h, bpp = 8, b"", 0, 0, 3
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            expect(depth == 8 and ctype in (2, 6), f"PNG type {depth}/{ctype}")
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, prev, pixels = zlib.decompress(idat), w * bpp, bytearray(w * bpp), set()
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pr) & 255
+        if y % 4 == 0:
+            pixels.update(bytes(line[i:i + bpp]) for i in range(0, stride, bpp * 2))
+        prev = line
+    return w, h, pixels
+
+
+@test
+def plot_png_and_svg():
+    with tempfile.TemporaryDirectory() as d:
+        run("plot", "-i", f"{H}/reuse.txt", "-o", f"{d}/p.png", "--size", "640x480")
+        w, h, pixels = png_pixels(f"{d}/p.png")
+        # A blank image has one colour; axes, text and the lines of the
+        # processes (one colour each) make many more.
+        expect((w, h) == (640, 480), f"size {w}x{h}")
+        expect(len(pixels) >= 5, f"{len(pixels)} distinct colours: blank?")
+        run("plot", "100", "-i", f"{H}/reuse.txt", "-o", f"{d}/p.svg")
+        svg = open(f"{d}/p.svg").read()
+        expect("<svg" in svg and "100 " in svg and "RSS (MiB)" in svg, "svg content")
+        p = run("plot", "200", "-i", f"{H}/reuse.txt", "-o", f"{d}/q.png", rc=1)
+        expect(b"nothing to plot" in p.stderr and not os.path.exists(f"{d}/q.png"), p.stderr)
+
+
+print("\n".join(results))
+sys.exit(0)

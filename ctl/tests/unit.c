@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unit.c: unit tests of the parser, the process-boundary test, the rates
+ * and the escapes.  Every expected value was computed by hand from the
+ * line in front of it (the comments show the arithmetic).
+ */
+#include "../hist.h"
+#include "../out.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                \
+	do {                                                            \
+		checks++;                                               \
+		if (!(cond)) {                                          \
+			failures++;                                     \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);     \
+			printf(__VA_ARGS__);                            \
+			putchar('\n');                                  \
+		}                                                       \
+	} while (0)
+
+static enum tm_line_kind parse(const char *line, struct tm_sample *s,
+			       const char **why)
+{
+	static char errbuf[128], buf[512];
+	size_t len = strlen(line);
+	uint64_t lost;
+
+	/* As the reader gives it: '\n', then digits that are not the line's. */
+	memcpy(buf, line, len);
+	memset(buf + len, '9', TM_LINE_PAD);
+	buf[len] = '\n';
+	return tm_parse_line(buf, len, s, &lost, errbuf, sizeof(errbuf), why);
+}
+
+#define L1 "pid 42 usr 1000 sys 2000 ts 3000000000 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10"
+
+static void test_parse_fields(void)
+{
+	struct tm_sample s;
+	const char *why;
+
+	CHECK(parse(L1, &s, &why) == TM_LINE_SAMPLE, "valid line refused");
+	CHECK(s.pid == 42 && s.usr == 1000 && s.sys == 2000 &&
+	      s.ts == 3000000000ull && s.rss == 4 && s.vsz == 5 &&
+	      s.minflt == 6 && s.majflt == 7 && s.nvcsw == 8 &&
+	      s.nivcsw == 9 && s.threads == 10 && !s.has_start &&
+	      !s.has_comm, "fields of L1 wrong");
+	/* Unknown keys, and known ones out of order, are fine. */
+	CHECK(parse(L1 " future 77 start 99 comm a\xff" "b", &s, &why) ==
+		      TM_LINE_SAMPLE && s.has_start && s.start == 99 &&
+		      s.has_comm && !strcmp(s.comm, "a\xff" "b"),
+	      "appended keys");
+	CHECK(parse("threads 1 nivcsw 1 nvcsw 1 majflt 1 minflt 1 vsz 1 rss 1 ts 1 sys 1 usr 1 pid 1",
+		    &s, &why) == TM_LINE_SAMPLE && s.pid == 1, "reversed order");
+	/* The largest 64-bit value, and one more. */
+	CHECK(parse("pid 1 usr 18446744073709551615 sys 0 ts 1 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0",
+		    &s, &why) == TM_LINE_SAMPLE && s.usr == UINT64_MAX, "u64 max");
+	CHECK(parse("pid 1 usr 18446744073709551616 sys 0 ts 1 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0",
+		    &s, &why) == TM_LINE_ERROR, "u64 max + 1 accepted");
+}
+
+/* Numbers of every length from 1 to 20 digits, against strtoull. */
+static void test_parse_lengths(void)
+{
+	char line[256], digits[24];
+	struct tm_sample s;
+	const char *why;
+	unsigned long long v;
+	int len, i, round;
+
+	srand(1);
+	for (round = 0; round < 50; round++) {
+		for (len = 1; len <= 20; len++) {
+			for (i = 0; i < len; i++)
+				digits[i] = (char)('0' + (i == 0 && len == 20 ? 1 : rand() % 10));
+			digits[len] = '\0';
+			snprintf(line, sizeof(line),
+				 "pid 3 usr %s sys 1 ts 2 rss %s vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads %s",
+				 digits, digits, digits);
+			errno = 0;
+			v = strtoull(digits, NULL, 10);
+			if (errno == ERANGE) {	/* more than 64 bits */
+				CHECK(parse(line, &s, &why) == TM_LINE_ERROR,
+				      "%s accepted", digits);
+				continue;
+			}
+			CHECK(parse(line, &s, &why) == TM_LINE_SAMPLE &&
+			      s.usr == v && s.rss == v && s.threads == v,
+			      "%d digits: %s", len, digits);
+		}
+	}
+}
+
+static void test_parse_errors(void)
+{
+	static const char *const bad[] = {
+		"",
+		"pid 42",
+		"pid 42 usr 1000 sys 2000 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9",
+		"pid x usr 1000 sys 2000 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"pid 0 usr 1000 sys 2000 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"pid 2147483648 usr 1 sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"pid 1 usr -1 sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"pid 1 usr 1 sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10 odd",
+		"pid 1 usr 1x sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"pid 1  usr 1 sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9 threads 10",
+		"lost x",
+	};
+	struct tm_sample s;
+	const char *why;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(parse(bad[i], &s, &why) == TM_LINE_ERROR,
+		      "malformed line %u accepted: %s", i, bad[i]);
+	parse("pid 42 usr 1 sys 2 ts 3 rss 4 vsz 5 minflt 6 majflt 7 nvcsw 8 nivcsw 9", &s, &why);
+	CHECK(strstr(why, "\"threads\" is missing") != NULL, "why: %s", why);
+	parse("pid 42 usr 1 sys z ts 3", &s, &why);
+	CHECK(strstr(why, "\"sys\" is not a valid number") != NULL, "why: %s", why);
+}
+
+static void test_other_lines(void)
+{
+	struct tm_sample s;
+	char errbuf[64];
+	const char *why;
+	uint64_t lost = 0;
+
+	CHECK(parse("# boot_time 12.5", &s, &why) == TM_LINE_COMMENT, "comment");
+	CHECK(tm_parse_line("lost 17", 7, &s, &lost, errbuf, sizeof(errbuf),
+			    &why) == TM_LINE_LOST && lost == 17, "lost 17");
+}
+
+static struct tm_sample mk(long pid, uint64_t usr, uint64_t sys, uint64_t ts)
+{
+	struct tm_sample s = { .pid = pid, .usr = usr, .sys = sys, .ts = ts };
+
+	return s;
+}
+
+static void test_same_process(void)
+{
+	struct tm_sample a = mk(5, 100, 100, 1000), b = mk(5, 200, 100, 2000);
+
+	CHECK(tm_same_process(&a, &b), "a then b");
+	b.pid = 6;
+	CHECK(!tm_same_process(&a, &b), "other pid");
+	b = mk(5, 200, 100, 1000);
+	CHECK(!tm_same_process(&a, &b), "time stands still");
+	b = mk(5, 200, 100, 900);
+	CHECK(!tm_same_process(&a, &b), "time goes back");
+	b = mk(5, 99, 100, 2000);
+	CHECK(!tm_same_process(&a, &b), "usr goes down");
+	b = mk(5, 200, 100, 2000);
+	b.nivcsw = 0;
+	a.nivcsw = 1;
+	CHECK(!tm_same_process(&a, &b), "nivcsw goes down");
+	/* With start: it decides alone. */
+	a = mk(5, 100, 100, 1000);
+	b = mk(5, 200, 100, 2000);
+	a.has_start = b.has_start = true;
+	a.start = 1;
+	b.start = 2;
+	CHECK(!tm_same_process(&a, &b), "start differs");
+	b.start = 1;
+	CHECK(tm_same_process(&a, &b), "same start");
+}
+
+static bool near(double a, double b)
+{
+	return fabs(a - b) < 1e-9 * (fabs(b) + 1);
+}
+
+static void test_rates(void)
+{
+	/* 0.25 s user, 0.5 s system over 0.5 s: 50 %, 100 %, 150 %. */
+	struct tm_sample a = mk(1, 1000000000, 0, 10000000000ull);
+	struct tm_sample b = mk(1, 1250000000, 500000000, 10500000000ull);
+	struct tm_rates r;
+
+	a.minflt = 10, b.minflt = 60;	/* 50 in 0.5 s: 100/s */
+	a.majflt = 1, b.majflt = 2;	/* 1 in 0.5 s: 2/s */
+	a.nvcsw = 0, b.nvcsw = 5;	/* 10/s */
+	a.nivcsw = 3, b.nivcsw = 4;	/* 2/s */
+	tm_rates(&a, &b, &r);
+	CHECK(near(r.secs, 0.5), "secs %f", r.secs);
+	CHECK(near(r.usr_pct, 50) && near(r.sys_pct, 100) && near(r.cpu_pct, 150),
+	      "pct %f %f %f", r.usr_pct, r.sys_pct, r.cpu_pct);
+	CHECK(near(r.minflt_s, 100) && near(r.majflt_s, 2) &&
+	      near(r.cswch_s, 10) && near(r.nvcswch_s, 2), "per second");
+	/* Four threads flat out for 2 ms: 8 ms of CPU, 400 %. */
+	a = mk(1, 0, 0, 1000000);
+	b = mk(1, 8000000, 0, 3000000);
+	tm_rates(&a, &b, &r);
+	CHECK(near(r.cpu_pct, 400), "400 %%: %f", r.cpu_pct);
+}
+
+static void test_utf8(void)
+{
+	CHECK(tm_utf8_len((const unsigned char *)"\xc3\xa9", 2) == 2, "e acute");
+	CHECK(tm_utf8_len((const unsigned char *)"\xe2\x82\xac", 3) == 3, "euro");
+	CHECK(tm_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 4) == 4, "emoji");
+	CHECK(tm_utf8_len((const unsigned char *)"\xc0\xaf", 2) == 0, "overlong");
+	CHECK(tm_utf8_len((const unsigned char *)"\xed\xa0\x80", 3) == 0, "surrogate");
+	CHECK(tm_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4) == 0, "> U+10FFFF");
+	CHECK(tm_utf8_len((const unsigned char *)"\xe2\x82", 2) == 0, "truncated");
+	CHECK(tm_utf8_len((const unsigned char *)"\xff", 1) == 0, "0xff");
+}
+
+/* What FN writes for NAME, in BUF. */
+static void capture(void (*fn)(FILE *, const char *), const char *name,
+		    char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	fn(f, name);
+	fclose(f);
+}
+
+static void test_escapes(void)
+{
+	char buf[128];
+
+	capture(tm_json_str, "a\"b\\c\n\xc3\xa9\xff", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "\"a\\\"b\\\\c\\u000a\xc3\xa9\\\\xff\""), "json: %s", buf);
+	capture(tm_csv_str, "a,\"b\"\xfe", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "\"a,\"\"b\"\"\\xfe\""), "csv: %s", buf);
+	capture(tm_prom_str, "a\"\\\n\xff", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "a\\\"\\\\\\n\\\\xff"), "prom: %s", buf);
+}
+
+int main(void)
+{
+	test_parse_fields();
+	test_parse_lengths();
+	test_parse_errors();
+	test_other_lines();
+	test_same_process();
+	test_rates();
+	test_utf8();
+	test_escapes();
+	printf("unit: %d checks, %d failed\n", checks, failures);
+	return failures != 0;
+}

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# taskmonitorctl (ctl/, issue 14), included by the top-level Makefile:
+#   make ctl          build ctl/taskmonitorctl
+#   make check-ctl    its host-side tests: a warning-free build with the
+#                     distribution's flags, unit tests and the program on
+#                     hand-written histories under ASan + UBSan, and a
+#                     libFuzzer run of the parser (TM_CTL_FUZZ_SECONDS,
+#                     default 20); a stage of `make check`.
+#   make bench-ctl    the speed goal: show --summary over 10^6 samples
+#                     against cat + wc -l, and its peak RSS, on the host
+
+CTL_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+
+# clang for libFuzzer, python3 for the tests' checks.
+DEPS += clang python3
+
+CHECK_STAGES += check-ctl
+
+.PHONY: ctl check-ctl bench-ctl
+
+ctl:
+	$(MAKE) -C $(CTL_TOP)/ctl
+
+check-ctl: check-start
+	@echo "== taskmonitorctl: build, unit tests, histories (ASan+UBSan), fuzzer"
+	@$(CTL_TOP)/ctl/tests/check.sh --results $(RESULTS)/ctl.txt || [ $$? = 1 ]
+
+# Issue 14's speed goal on this host: show --summary over 10^6 samples
+# against cat + wc -l, and its peak RSS (a figure, never a failure).
+bench-ctl:
+	@$(CTL_TOP)/ctl/tests/speed.sh
+
+help::
+	@echo "taskmonitorctl (mk/ctl.mk, ctl/):"
+	@echo "  make ctl           build ctl/taskmonitorctl"
+	@echo "  make check-ctl     its host tests: unit, histories under ASan+UBSan, fuzzer (part"
+	@echo "                     of check); TM_CTL_FUZZ_SECONDS=20"
+	@echo "  make bench-ctl     show --summary over 10^6 samples vs cat + wc -l, on the host"

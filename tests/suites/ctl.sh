@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# ctl: taskmonitorctl (ctl/, issue 14) against the live module.  Truths:
+# the PIDs the test added, /proc (state, CPU time, VmRSS), errnos the
+# test provokes, and the raw lines of the device.  The rates on
+# hand-written histories are tested on the host (ctl/tests/).
+
+# shellcheck disable=SC2034 # TM_TIMEOUT_* are read by the runner
+# shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
+. "${TM_DIR:-/tm}/suites/common.sh"
+
+TM_TIMEOUT=120
+CTL=taskmonitorctl
+
+# jnum LINE KEY: the number KEY of a flat JSON object.
+jnum() {
+	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\\(-\\{0,1\\}[0-9.]*\\).*/\\1/p"
+}
+
+# ctl_err EXPECTED_STATUS PATTERN CMD...: CMD must exit with the status
+# and say PATTERN (fixed string) on stderr.
+ctl_err() {
+	_st=$1 _pat=$2
+	shift 2
+	"$@" >out 2>err
+	_rc=$?
+	[ "$_rc" = "$_st" ] || fail "$*: exit $_rc, wanted $_st ($(cat err))"
+	grep -qF -- "$_pat" err || fail "$*: said '$(cat err)', wanted '$_pat'"
+}
+
+# list_pids: the PIDs taskmonitorctl list shows, sorted, one line.
+list_pids() {
+	$CTL list --csv | awk -F, 'NR > 1 { print $1 }' | sort -n | tr '\n' ' '
+}
+
+test_ctl_add_remove_list() {
+	tm_load interval_ms=50
+	sleep 1000 &
+	a=$!
+	sleep 1000 &
+	b=$!
+	$CTL add "$a" "$b" || fail "add $a $b failed"
+	wait_samples 10 "$a" 2 || fail "no samples of $a"
+	wait_samples 10 "$b" 2 || fail "no samples of $b"
+	echo stop >"$TC_SYS"
+	want=$(printf '%s\n' "$a" "$b" | sort -n | tr '\n' ' ')
+	[ "$(list_pids)" = "$want" ] || fail "list shows '$(list_pids)', added '$want'"
+	for p in $a $b; do
+		row=$($CTL list --csv | grep "^$p,")
+		n=$(nlines "$p")
+		[ "$row" != "${row#"$p,\"sleep\",live,$n,"}" ] ||
+			fail "list row of $p: '$row', wanted comm sleep, live, $n samples"
+	done
+	$CTL remove "$a" || fail "remove $a failed"
+	[ "$(list_pids)" = "$b " ] || fail "after remove: '$(list_pids)'"
+	[ "$(nlines "$a")" = 0 ] || fail "$a still in the device's history"
+	kill "$b"
+	wait "$b"
+	[ ! -e "/proc/$b" ] || fail "test bug: $b still in /proc"
+	$CTL list --json | grep -q "\"pid\":$b,.*\"state\":\"exited\"" ||
+		fail "exited $b not listed as exited: $($CTL list --json)"
+}
+
+test_ctl_errors() {
+	ctl_err 2 "taskmonitor is not loaded: modprobe taskmonitor" $CTL add $$
+	ctl_err 2 "taskmonitor is not loaded: modprobe taskmonitor" $CTL show
+	tm_load interval_ms=50
+	{ chgrp taskmonitor "$TC_DEV" && chmod 0660 "$TC_DEV"; } || fail "cannot chmod $TC_DEV"
+	gone=$(free_pid)
+	ctl_err 1 "PID $gone: no such process" $CTL add "$gone"
+	sleep 1000 &
+	s=$!
+	$CTL add "$s" || fail "add $s failed"
+	ctl_err 1 "PID $s is already monitored" $CTL add "$s"
+	# One good PID and one bad: exit 1, and the good one is added.
+	sleep 1000 &
+	s2=$!
+	ctl_err 1 "PID $gone: no such process" $CTL add "$s2" "$gone"
+	tmwrite "$TC_DEV" "$s2" | grep -qx EEXIST || fail "$s2 was not added"
+	ctl_err 1 "PID $gone is not monitored" $CTL remove "$gone"
+	ctl_err 1 "PID 1: permission denied: without CAP_SYS_ADMIN" tm_as tmmember $CTL add 1
+	tmwrite "$TC_DEV" 1 | grep -qx OK || fail "test bug: root cannot add 1"
+	ctl_err 1 "PID 1: permission denied" tm_as tmmember $CTL remove 1
+	ctl_err 2 "add yourself to the taskmonitor group" tm_as tmuser $CTL add $$
+	ctl_err 2 "add yourself to the taskmonitor group" tm_as tmuser $CTL list
+	ctl_err 2 "cannot follow descendants" $CTL add --follow $$
+	ctl_err 2 "is not a PID" $CTL add 0
+}
+
+# cpu_ticks PID: utime + stime of PID from /proc, in clock ticks.
+cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# check_burner THREADS: the CPU time that show reports over a window
+# equals what /proc/PID/stat says the burner used in it.  The burner is
+# paused at both ends, so that its counters stand still while the module
+# samples them and /proc is read.
+check_burner() {
+	burner -t "$1" -p -s st &
+	bp=$!
+	wait_for 10 file_is st "paused $1" || fail "burner did not start paused"
+	$CTL add "$bp" || fail "add $bp failed"
+	wait_samples 10 "$bp" 1 || fail "no sample of the burner"
+	u0=$(cpu_ticks "$bp")
+	kill -USR2 "$bp"
+	wait_for 10 file_is st "running $1" || fail "burner did not run"
+	t=$(bt)
+	wait_for 60 after_at_least "$bp" "$t" 10 || fail "fewer than 10 samples while running"
+	kill -USR2 "$bp"
+	wait_for 10 file_is st "paused $1" || fail "burner did not pause"
+	t=$(bt)
+	wait_for 10 after_at_least "$bp" "$t" 1 || fail "no sample after the pause"
+	u1=$(cpu_ticks "$bp")
+	echo stop >"$TC_SYS"
+	# Sum of %CPU x interval over the rows, in ms; the window's length
+	# from the raw lines.
+	got=$($CTL show "$bp" --json | awk '{
+		match($0, /"interval_s":[0-9.]+/); i = substr($0, RSTART + 13, RLENGTH - 13)
+		match($0, /"cpu_pct":[0-9.]+/); c = substr($0, RSTART + 10, RLENGTH - 10)
+		s += i * c * 10 } END { printf "%d", s }')
+	want=$(((u1 - u0) * TC_TICK_NS / 1000000))
+	# /proc truncates utime and stime to ticks at each of the two reads:
+	# up to 4 ticks; 2 % more for what the paused burner's main thread
+	# may use to handle the signals.
+	tol=$((4 * TC_TICK_NS / 1000000 + want / 50))
+	note "burner -t $1: show says $got ms of CPU, /proc $want ms (tolerance $tol ms)"
+	[ "$want" -gt 500 ] || fail "test bug: the burner used only $want ms"
+	[ "$(abs $((got - want)))" -le "$tol" ] ||
+		fail "show: $got ms of CPU over the window, /proc/$bp/stat: $want ms"
+	first=$(ts_of "$bp" | head -n 1)
+	last=$(ts_of "$bp" | tail -n 1)
+	avg=$($CTL show "$bp" --summary --json)
+	avg=$(jnum "$avg" cpu_pct_avg)
+	# want ms over (last - first) ns, as a percentage, in hundredths.
+	want_avg=$((want * 100000000 / ((last - first) / 1000000) ))
+	got_avg=$(awk -v a="$avg" 'BEGIN { printf "%d", a * 1000000 }')
+	tol_avg=$((tol * 100000000 / ((last - first) / 1000000)))
+	[ "$(abs $((got_avg - want_avg)))" -le "$tol_avg" ] ||
+		fail "summary: avg %CPU $avg, /proc: $want ms over $(((last - first) / 1000000)) ms"
+	kill "$bp"
+	wait "$bp"
+}
+
+TM_TIMEOUT_test_ctl_show_burner_1=150
+test_ctl_show_burner_1() {
+	tm_load interval_ms=100
+	check_burner 1
+}
+
+TM_TIMEOUT_test_ctl_show_burner_2=150
+test_ctl_show_burner_2() {
+	tm_load interval_ms=100
+	check_burner 2
+}
+
+test_ctl_rss_against_proc() {
+	tm_load interval_ms=50
+	burner -t 1 -m 32 -p -s st &
+	bp=$!
+	wait_for 10 file_is st "paused 1" || fail "burner did not start"
+	$CTL add "$bp" || fail "add failed"
+	wait_samples 10 "$bp" 3 || fail "no samples"
+	echo stop >"$TC_SYS"
+	rss=$(status_val "$bp" VmRSS)
+	vsz=$(status_val "$bp" VmSize)
+	row=$($CTL show "$bp" --json | tail -n 1)
+	[ "$(jnum "$row" rss_kib)" = "$rss" ] || fail "rss_kib $(jnum "$row" rss_kib), VmRSS $rss"
+	[ "$(jnum "$row" vsz_kib)" = "$vsz" ] || fail "vsz_kib $(jnum "$row" vsz_kib), VmSize $vsz"
+	[ "$rss" -gt 32768 ] || fail "test bug: VmRSS $rss below the 32 MiB touched"
+	kill "$bp"
+}
+
+test_ctl_save_and_input() {
+	tm_load interval_ms=50
+	sleep 1000 &
+	s=$!
+	$CTL add "$s" || fail "add failed"
+	wait_samples 10 "$s" 3 || fail "no samples"
+	echo stop >"$TC_SYS"
+	$CTL save h || fail "save failed"
+	# The header: wall clock now minus the uptime, within 2 s.
+	boot=$(head -n 1 h | sed -n 's/^# boot_time \([0-9]*\)\..*/\1/p')
+	up=$(cut -d. -f1 /proc/uptime)
+	[ "$(abs $(($(date +%s) - up - boot)))" -le 2 ] || fail "boot_time $boot, date - uptime $(($(date +%s) - up))"
+	[ "$(grep -v '^#' h)" = "$(cat "$TC_DEV")" ] || fail "saved samples differ from the device's"
+	[ "$(grep -c '^# comm ' h)" = 1 ] || fail "not one '# comm' line for the one process: $(grep '^#' h)"
+	# The same boot time for both: "now" moves by a few microseconds
+	# between two reads of the clocks, enough to change a millisecond.
+	b=$(head -n 1 h | sed -n 's/^# boot_time //p')
+	[ "$($CTL show --json -i h)" = "$($CTL show --json --boot-time "$b")" ] ||
+		fail "show of the saved copy differs: $($CTL show --json -i h | head -n 1) / $($CTL show --json --boot-time "$b" | head -n 1)"
+	$CTL show --json --boot-time 0 -i h | grep -q '"time":"1970-01-01T' ||
+		fail "--boot-time 0 does not give 1970"
+	# Read as another boot's (no /proc look-up), the name comes from the
+	# copy: what /proc/PID/comm says.
+	c=$(cat "/proc/$s/comm")
+	$CTL show --json --boot-time 0 -i h | grep -q "\"pid\":$s,\"comm\":\"$c\"" ||
+		fail "the saved copy does not name $s '$c': $($CTL show --json --boot-time 0 -i h | head -n 1)"
+}
