@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The write protocol: one command per write(), "PID" to monitor a process
- * and "-PID" to forget it.  Parsed by hand rather than with kstrtoint(),
- * which accepts a '+' sign and octal or hex prefixes that would make
- * "010" mean PID 8.
+ * and "-PID" to forget it.  The number is read by kstrtoint(), after the
+ * checks that keep the documented strictness: kstrtoint() would also
+ * take a '+' sign, leading zeros and a NUL before the end of the write.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/limits.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "command.h"
@@ -18,23 +18,21 @@
 
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 {
-	const char *p = buf, *end = buf + len;
-	u64 v = 0;
+	char str[TM_CMD_MAX + 1];
+	const char *digits;
+	int v;
 
-	if (end > p && end[-1] == '\n')
-		end--;
-	*remove = p < end && *p == '-';
-	if (*remove)
-		p++;
-	if (p == end || *p < '1' || *p > '9')
+	if (len > TM_CMD_MAX || memchr(buf, '\0', len))
 		return -EINVAL;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (*p - '0');
-		if (v > INT_MAX)
-			return -EINVAL;
-	}
+	memcpy(str, buf, len);
+	str[len] = '\0';
+	*remove = str[0] == '-';
+	digits = str + *remove;
+	if (*digits < '1' || *digits > '9')
+		return -EINVAL;
+	/* Decimal digits up to INT_MAX and at most one trailing newline. */
+	if (kstrtoint(digits, 10, &v))
+		return -EINVAL;
 	*nr = v;
 	return 0;
 }

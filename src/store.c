@@ -12,9 +12,6 @@
 #include "compat.h"
 #include "store.h"
 
-/* Samples taken from the slab per call in tm_sample_alloc_bulk(). */
-#define TM_SAMPLE_BULK 64U
-
 static struct kmem_cache *tm_sample_cache;
 static mempool_t *tm_sample_pool;
 
@@ -68,36 +65,6 @@ struct task_sample *tm_sample_alloc(void)
 	kref_init(&s->ref);
 	atomic_long_inc(&tm_created);
 	return s;
-}
-
-/*
- * Fills @arr with up to @n new samples at once, as tm_sample_alloc() would
- * one by one but taking the slab's per-CPU freelist once per chunk rather
- * than once per sample; returns how many.  It stops at the first chunk the
- * slab cannot give (the caller then falls back to tm_sample_alloc(), which
- * also has the reserve).  Called with no lock held, like tm_sample_alloc().
- */
-unsigned int tm_sample_alloc_bulk(struct task_sample **arr, unsigned int n)
-{
-	unsigned int i, got = 0;
-
-	while (got < n) {
-		/* Interrupts stay off while a chunk is taken: keep it short. */
-		unsigned int want = min(n - got, TM_SAMPLE_BULK);
-
-		if (!kmem_cache_alloc_bulk(tm_sample_cache,
-					   GFP_KERNEL | __GFP_NORETRY |
-						   __GFP_NOWARN,
-					   want, (void **)(arr + got)))
-			break;
-		got += want;
-	}
-	for (i = 0; i < got; i++) {
-		arr[i]->next = NULL;
-		kref_init(&arr[i]->ref);
-	}
-	atomic_long_add(got, &tm_created);
-	return got;
 }
 
 void tm_sample_skipped(void)

@@ -43,7 +43,6 @@ int tm_sample_init(unsigned int reserve);
 void tm_sample_exit(void);
 
 struct task_sample *tm_sample_alloc(void);
-unsigned int tm_sample_alloc_bulk(struct task_sample **arr, unsigned int n);
 void tm_sample_skipped(void);
 
 static inline void tm_sample_get(struct task_sample *s)

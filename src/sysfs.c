@@ -107,23 +107,22 @@ static void tm_recent_collect(struct tm_task *t, void *arg)
 /* Emits the newest lines that fit in a page, oldest first. */
 static ssize_t tm_recent_emit(struct tm_recent *r, char *buf)
 {
-	char line[TM_LINE_MAX];
-	size_t room = PAGE_SIZE - 1, len = 0;
+	size_t room = PAGE_SIZE - 1;
 	unsigned int first = r->count, i;
+	int len = 0;
 
 	sort(r->line, r->count, sizeof(r->line[0]), tm_recent_cmp, NULL);
 	while (first > 0) {
-		size_t n = tm_format_sample(line, r->line[first - 1].nr,
-					    &r->line[first - 1].s);
+		size_t n = tm_sample_line_len(r->line[first - 1].nr,
+					      &r->line[first - 1].s);
 		if (n > room)
 			break;
 		room -= n;
 		first--;
 	}
-	/* Same samples, same lengths: the lines chosen above fit. */
 	for (i = first; i < r->count; i++)
-		len += tm_format_sample(buf + len, r->line[i].nr,
-					&r->line[i].s);
+		len += tm_sysfs_emit_sample(buf, len, r->line[i].nr,
+					    &r->line[i].s);
 	return len;
 }
 

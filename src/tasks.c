@@ -8,12 +8,10 @@
  * trylocks both.  No allocation happens under either lock, so reclaim
  * (and with it our shrinker) never runs while one of them is held.
  *
- * The sampler keeps its snapshot of the list, and a reference to each
- * task in it, from sweep to sweep while tm_tasks_gen (bumped under
- * tm_tasks_lock by every addition and removal) stays the same.  So a
- * sweep may still hold a task that has just been removed: its "cleared"
- * flag, set under its lock when its history is emptied for good, makes
- * it refuse the sample.
+ * A sweep or a reader holds a reference to the task it is at, with no
+ * lock, so it may still hold a task that has just been removed: its
+ * "cleared" flag, set under its lock when its history is emptied for
+ * good, makes it refuse the sample.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,8 +37,6 @@ static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);
 static unsigned int tm_nr_tasks; /* listed; written under the lock */
 static u64 tm_next_id; /* under the lock */
-/* Bumped, under the lock, whenever a task joins or leaves the list. */
-static unsigned long tm_tasks_gen;
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
 
 /*
@@ -186,7 +182,6 @@ static int tm_task_add_pid(struct pid *pid, bool check_perm)
 		t->id = ++tm_next_id;
 		list_add_tail(&t->node, &tm_tasks);
 		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
-		WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	}
 	mutex_unlock(&tm_tasks_lock);
 
@@ -244,7 +239,6 @@ static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
 		t->removed = true;
 		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
 	}
-	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	return 0;
 }
 
@@ -291,7 +285,6 @@ void tm_history_exit(void)
 		t->removed = true;
 	list_splice_init(&tm_tasks, &victims);
 	WRITE_ONCE(tm_nr_tasks, 0);
-	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
@@ -322,33 +315,26 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
-	tm_task_sample_into(t, cap, NULL);
-}
-
-bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
-			 struct task_sample *s)
-{
 	bool reclaiming = tm_history_reclaiming();
+	struct task_sample *s = tm_sample_alloc();
 	struct tm_cputime ct;
 	unsigned long limit;
 
 	if (!s)
-		s = tm_sample_alloc();
-	if (!s)
-		return true;
+		return;
 	if (!tm_stats_read(t->pid, s, &ct)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
-		return false;
+		return;
 	}
 	s->ts = ktime_get_boottime_ns();
 
 	mutex_lock(&t->lock);
 	if (t->cleared) {
-		/* Removed since the caller's snapshot: keep nothing. */
+		/* Removed since the sweep took it: keep nothing. */
 		mutex_unlock(&t->lock);
 		tm_sample_put(s);
-		return true;
+		return;
 	}
 	tm_cputime_settle(&ct, &t->utime, &t->stime);
 	s->utime = t->utime;
@@ -358,55 +344,6 @@ bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
 	while (t->nr_samples > limit)
 		tm_history_drop_oldest_locked(t);
 	mutex_unlock(&t->lock);
-	return true;
-}
-
-static int tm_snapshot_grow(struct tm_task ***arr, unsigned int *size,
-			    unsigned int want)
-{
-	struct tm_task **bigger;
-
-	want += want / 2 + 16;
-	bigger = kvmalloc_array(want, sizeof(*bigger), GFP_KERNEL);
-	if (!bigger)
-		return -ENOMEM;
-	kvfree(*arr);
-	*arr = bigger;
-	*size = want;
-	return 0;
-}
-
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
-			unsigned long *gen)
-{
-	struct tm_task *t;
-	int n = 0;
-
-	/* Grow the array outside the lock, then check it is still enough. */
-	for (;;) {
-		unsigned int want = READ_ONCE(tm_nr_tasks);
-
-		if (want > *size && tm_snapshot_grow(arr, size, want))
-			return -ENOMEM;
-		mutex_lock(&tm_tasks_lock);
-		if (tm_nr_tasks <= *size)
-			break;
-		mutex_unlock(&tm_tasks_lock);
-	}
-	list_for_each_entry(t, &tm_tasks, node) {
-		if (READ_ONCE(t->exited))
-			continue;
-		kref_get(&t->ref);
-		(*arr)[n++] = t;
-	}
-	*gen = tm_tasks_gen;
-	mutex_unlock(&tm_tasks_lock);
-	return n;
-}
-
-bool tm_history_changed(unsigned long gen)
-{
-	return READ_ONCE(tm_tasks_gen) != gen;
 }
 
 /* Readers. */

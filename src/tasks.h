@@ -70,24 +70,12 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);
-/*
- * The same with @s, allocated by the caller, or a new one if NULL;
- * returns false when it found the process exited (and marked it so).
- */
-bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
-			 struct task_sample *s);
 
 /*
- * Fills @arr (of *@size entries, grown with kvmalloc as needed) with a
- * referenced pointer to each listed task still being sampled; returns how
- * many, or -ENOMEM.  *@gen gets the generation of the list it reflects.
+ * Walks the list: returns a new reference to the task after @prev (the
+ * first one if NULL), or NULL at the end.  @prev may have left the list
+ * meanwhile: the walk goes on after its place in the order.
  */
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
-			unsigned long *gen);
-/* Whether a task joined or left the list since generation @gen. */
-bool tm_history_changed(unsigned long gen);
-
-/* Reader walk; returns a new reference, or NULL at the end. */
 struct tm_task *tm_task_next(struct tm_task *prev);
 /*
  * Copies to @dst up to @max samples of @t that follow *@last (from the
