@@ -11,6 +11,11 @@
  * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
  * since histories only lose samples from their head.
  *
+ * A read shows each history as it stood when the walk reached it: at
+ * most the cap's number of lines, none taken after that moment, however
+ * many read() calls the walk spans.  The samples appended meanwhile show
+ * to the next read from the start.
+ *
  * Rather than taking the history's lock and a reference for every line,
  * the iterator copies up to TM_SEQ_BATCH samples under one hold of the
  * lock and hands out the copies, one seq_file record per sample: a
@@ -40,6 +45,7 @@ struct tm_iter {
 	struct tm_task *task; /* referenced, or NULL */
 	struct task_sample *last; /* referenced: the last one copied, or NULL */
 	struct task_sample *cur; /* in @copy: the record to show, or NULL */
+	u32 end; /* seq of @task's newest sample when the walk reached it */
 	loff_t pos; /* seq_file index of @cur */
 	pid_t nr; /* @task's PID in @ns */
 	unsigned int nr_copies;
@@ -61,7 +67,8 @@ static void tm_iter_drop(struct tm_iter *it)
 static struct task_sample *tm_iter_fill(struct tm_iter *it)
 {
 	it->nr_copies =
-		tm_history_copy(it->task, &it->last, it->copy, TM_SEQ_BATCH);
+		tm_history_copy(it->task, &it->last, &it->end, it->copy,
+				TM_SEQ_BATCH);
 	it->cur = it->nr_copies ? it->copy : NULL;
 	return it->cur;
 }

@@ -19,6 +19,7 @@ struct task_sample {
 	struct task_sample *next;
 	struct kref ref;
 	u32 threads;
+	u32 seq; /* order in its history (wraps; compare with tm_seq_after) */
 	u64 ts; /* CLOCK_BOOTTIME, ns */
 	u64 utime; /* ns */
 	u64 stime; /* ns */
@@ -29,6 +30,12 @@ struct task_sample {
 	u64 nvcsw;
 	u64 nivcsw;
 };
+
+/* Whether sequence number @a comes after @b, across the wrap. */
+static inline bool tm_seq_after(u32 a, u32 b)
+{
+	return (s32)(a - b) > 0;
+}
 
 #define TM_SAMPLE_UNLINKED ((struct task_sample *)LIST_POISON1)
 

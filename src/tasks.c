@@ -51,6 +51,7 @@ static bool tm_reclaim_seen;
 static void tm_history_append_locked(struct tm_task *t, struct task_sample *s)
 {
 	s->next = NULL;
+	s->seq = t->next_seq++;
 	if (t->tail)
 		t->tail->next = s;
 	else
@@ -378,25 +379,28 @@ struct tm_task *tm_task_next(struct tm_task *prev)
  * instead of a get and a put per line: the caller formats the copies.
  */
 unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     struct task_sample *dst, unsigned int max)
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max)
 {
-	struct task_sample *prev = *last, *s, *end = NULL;
+	struct task_sample *prev = *last, *s, *copied = NULL;
 	unsigned int n = 0;
 
 	mutex_lock(&t->lock);
+	if (!prev && t->tail)
+		*end = t->tail->seq;
 	/* Histories lose samples only at their head: resume there. */
 	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? t->head : prev->next;
-	for (; s && n < max; s = s->next) {
+	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
 		dst[n++] = *s;
-		end = s;
+		copied = s;
 	}
-	if (end)
-		tm_sample_get(end);
+	if (copied)
+		tm_sample_get(copied);
 	mutex_unlock(&t->lock);
-	if (end) {
+	if (copied) {
 		if (prev)
 			tm_sample_put(prev);
-		*last = end;
+		*last = copied;
 	}
 	return n;
 }

@@ -40,6 +40,7 @@ struct tm_task {
 	struct task_sample *tail; /* newest */
 	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
 	unsigned long nr_samples;
+	u32 next_seq; /* seq of the next sample appended */
 	u64 utime; /* last CPU times reported, kept monotonic */
 	u64 stime;
 };
@@ -80,10 +81,14 @@ struct tm_task *tm_task_next(struct tm_task *prev);
 /*
  * Copies to @dst up to @max samples of @t that follow *@last (from the
  * head if *@last is NULL or was dropped), and moves *@last, a reference,
- * to the last one copied.  Returns how many; 0 at the end of the history.
+ * to the last one copied.  A reader's view of a history is the history
+ * as it stood when the reader reached it: a first call (*@last NULL)
+ * sets *@end to the seq of the newest sample then, and no call copies a
+ * sample after *@end.  Returns how many; 0 at the end of that view.
  */
 unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     struct task_sample *dst, unsigned int max);
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max);
 
 typedef void (*tm_task_fn_t)(struct tm_task *t, void *arg);
 

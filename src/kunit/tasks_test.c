@@ -187,9 +187,10 @@ static void tm_history_copy_batches(struct kunit *test)
 	struct task_sample copy[8], *last = NULL;
 	unsigned int n, i, seen = 0;
 	u64 prev = 0;
+	u32 end;
 
 	tm_test_sample(test, t, 20, 0);
-	while ((n = tm_history_copy(t, &last, copy, ARRAY_SIZE(copy)))) {
+	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_EQ(test, n, min(8U, 20 - seen));
 		for (i = 0; i < n; i++) {
 			KUNIT_EXPECT_GE(test, copy[i].ts, prev);
@@ -207,23 +208,51 @@ static void tm_history_copy_batches(struct kunit *test)
 /*
  * The last sample copied is trimmed away while the reader is between
  * batches: it stays valid (KASAN would see a use after free otherwise),
- * says it was unlinked, and the next batch starts at the new head.
+ * says it was unlinked, and the next batch starts at the new head, but
+ * shows nothing appended after the reader reached the history.
  */
 static void tm_history_copy_resumes(struct kunit *test)
 {
 	struct tm_task *t = tm_test_task(test);
 	struct task_sample copy[2], *last = NULL;
 	u64 ts;
+	u32 end;
 
 	tm_test_sample(test, t, 3, 0);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 2U);
 	ts = copy[1].ts;
 	tm_test_sample(test, t, 1, 2);
 	KUNIT_EXPECT_PTR_EQ(test, last->next, TM_SAMPLE_UNLINKED);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 1U);
 	KUNIT_EXPECT_GE(test, copy[0].ts, ts);
 	KUNIT_EXPECT_EQ(test, copy[0].ts, t->head->ts);
-	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->head);
+	KUNIT_EXPECT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 0U);
+	tm_sample_put(last);
+}
+
+/*
+ * A reader's view is the history when it reached it: however many
+ * samples are appended between its batches, it copies at most the cap,
+ * and none of the new ones.
+ */
+static void tm_history_copy_snapshot(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample copy[3], *last = NULL;
+	unsigned int n, seen = 0;
+	u32 end, newest;
+
+	tm_test_sample(test, t, 10, 10);
+	newest = t->tail->seq;
+	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
+		KUNIT_EXPECT_FALSE(test, tm_seq_after(copy[n - 1].seq, newest));
+		seen += n;
+		tm_test_sample(test, t, 4, 10);
+	}
+	KUNIT_EXPECT_GT(test, seen, 0U);
+	KUNIT_EXPECT_LE(test, seen, 10U);
+	KUNIT_EXPECT_TRUE(test, tm_seq_after(t->tail->seq, newest));
 	tm_sample_put(last);
 }
 
@@ -415,6 +444,7 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_cap_lowered),
 	KUNIT_CASE(tm_history_copy_batches),
 	KUNIT_CASE(tm_history_copy_resumes),
+	KUNIT_CASE(tm_history_copy_snapshot),
 	KUNIT_CASE(tm_history_limit_while_reclaiming),
 	KUNIT_CASE(tm_history_shrink_share_props),
 	KUNIT_CASE(tm_history_shrink_victims),
