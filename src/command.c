@@ -41,6 +41,7 @@ ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos)
 {
 	char buf[TM_CMD_MAX];
+	struct tm_access acc;
 	bool remove;
 	pid_t nr;
 	int err;
@@ -53,6 +54,8 @@ ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 	err = tm_cmd_parse(buf, count, &remove, &nr);
 	if (err)
 		return err;
-	err = remove ? tm_task_remove(nr, true) : tm_task_add(nr, true);
+	/* The opener's rights, not the writer's: the file may be passed on. */
+	tm_access_of_file(file, &acc);
+	err = remove ? tm_task_remove(nr, &acc) : tm_task_add(nr, &acc);
 	return err ? err : count;
 }

@@ -42,6 +42,7 @@
 
 struct tm_iter {
 	struct pid_namespace *ns; /* the opener's */
+	struct tm_access acc; /* the opener's */
 	struct tm_task *task; /* referenced, or NULL */
 	struct task_sample *last; /* referenced: the last one copied, or NULL */
 	struct task_sample *cur; /* in @copy: the record to show, or NULL */
@@ -75,7 +76,8 @@ static struct task_sample *tm_iter_fill(struct tm_iter *it)
 
 /*
  * Stands the iterator on the first sample of @t or of a later task that
- * has one and is visible in the reader's namespace.  Takes over the
+ * has one, is visible in the reader's namespace and that the opener of
+ * the file may see.  Takes over the
  * reference on @t.
  */
 static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
@@ -84,7 +86,7 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 		struct tm_task *next;
 
 		it->nr = pid_nr_ns(t->pid, it->ns);
-		if (it->nr) {
+		if (it->nr && tm_task_allowed(t, &it->acc)) {
 			it->task = t;
 			if (tm_iter_fill(it))
 				return it->cur;
@@ -169,6 +171,7 @@ static int tm_seq_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->ns = get_pid_ns(task_active_pid_ns(current));
+	tm_access_of_file(file, &it->acc);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/taskmonitor: the newest samples of all tasks, merged by
- * time, in one page; "stop" and "start" pause and resume sampling.
+ * /sys/kernel/taskmonitor: the newest samples of all tasks that the
+ * reading process may see, merged by time, in one page; "stop" and
+ * "start" pause and resume sampling.
  *
  * A sysfs read cannot go past one page, so only the newest lines that fit
  * are shown.  Each history's newest TM_RECENT_WINDOW samples are reachable
@@ -37,6 +38,7 @@ struct tm_recent_line {
 /* The newest samples seen so far, in no order; @oldest indexes the min. */
 struct tm_recent {
 	struct pid_namespace *ns;
+	struct tm_access acc;
 	unsigned int count;
 	unsigned int oldest;
 	struct tm_recent_line line[TM_SYSFS_LINES];
@@ -88,7 +90,7 @@ static void tm_recent_collect(struct tm_task *t, void *arg)
 	unsigned long skip;
 	pid_t nr = pid_nr_ns(t->pid, r->ns);
 
-	if (!nr)
+	if (!nr || !tm_task_allowed(t, &r->acc))
 		return;
 	mutex_lock(&t->lock);
 	/* Only the task's newest TM_SYSFS_LINES samples can be shown. */
@@ -136,6 +138,8 @@ static ssize_t taskmonitor_show(struct kobject *kobj,
 	if (!r)
 		return -ENOMEM;
 	r->ns = task_active_pid_ns(current);
+	/* show() gets no file: the reader is the caller. */
+	tm_access_of_caller(&r->acc);
 	tm_history_visit_tasks(tm_recent_collect, r);
 	len = tm_recent_emit(r, buf);
 	kfree(r);

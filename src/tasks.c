@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -127,11 +128,25 @@ static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
 	return err;
 }
 
-static bool tm_owned_by_current(kuid_t uid, kuid_t euid)
-{
-	kuid_t me = current_euid();
+const struct tm_access tm_access_module = { .admin = true };
 
-	return uid_eq(uid, me) && uid_eq(euid, me);
+void tm_access_of_file(const struct file *file, struct tm_access *acc)
+{
+	acc->euid = file->f_cred->euid;
+	/* Not a capability in a user namespace that anyone can create. */
+	acc->admin = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+void tm_access_of_caller(struct tm_access *acc)
+{
+	acc->euid = current_euid();
+	acc->admin = capable(CAP_SYS_ADMIN);
+}
+
+static bool tm_ids_allowed(kuid_t uid, kuid_t euid,
+			   const struct tm_access *acc)
+{
+	return acc->admin || (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
 static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
@@ -159,7 +174,7 @@ static bool tm_task_listed_locked(struct pid *pid)
 	return false;
 }
 
-static int tm_task_add_pid(struct pid *pid, bool check_perm)
+static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
 {
 	struct tm_task *t;
 	kuid_t uid, euid;
@@ -168,8 +183,7 @@ static int tm_task_add_pid(struct pid *pid, bool check_perm)
 	err = tm_pid_owner(pid, &uid, &euid);
 	if (err)
 		return err;
-	if (check_perm && !tm_owned_by_current(uid, euid) &&
-	    !capable(CAP_SYS_ADMIN))
+	if (!tm_ids_allowed(uid, euid, acc))
 		return -EPERM;
 
 	t = tm_task_create(pid, uid, euid);
@@ -192,25 +206,32 @@ static int tm_task_add_pid(struct pid *pid, bool check_perm)
 }
 
 /* @nr is looked up in the caller's PID namespace. */
-int tm_task_add(pid_t nr, bool check_perm)
+int tm_task_add(pid_t nr, const struct tm_access *acc)
 {
 	struct pid *pid = find_get_pid(nr);
 	int err;
 
 	if (!pid)
 		return -ESRCH;
-	err = tm_task_add_pid(pid, check_perm);
+	err = tm_task_add_pid(pid, acc);
 	put_pid(pid);
 	return err;
 }
 
-static bool tm_task_owned_by_current(struct tm_task *t)
+bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 {
-	kuid_t uid = t->uid, euid = t->euid;
+	kuid_t uid, euid;
 
-	/* A live process is judged on its current IDs. */
-	tm_pid_owner(t->pid, &uid, &euid);
-	return tm_owned_by_current(uid, euid);
+	if (acc->admin)
+		return true;
+	/* A live process is judged on its current IDs, else on the last. */
+	if (tm_pid_owner(t->pid, &uid, &euid)) {
+		mutex_lock(&t->lock);
+		uid = t->uid;
+		euid = t->euid;
+		mutex_unlock(&t->lock);
+	}
+	return tm_ids_allowed(uid, euid, acc);
 }
 
 /*
@@ -218,7 +239,8 @@ static bool tm_task_owned_by_current(struct tm_task *t)
  * them if one may not be removed by the caller.
  */
 static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
-				  bool admin, struct list_head *victims)
+				  const struct tm_access *acc,
+				  struct list_head *victims)
 {
 	struct tm_task *t, *tmp;
 	bool found = false;
@@ -226,7 +248,7 @@ static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
 	list_for_each_entry(t, &tm_tasks, node) {
 		if (pid_nr_ns(t->pid, ns) != nr)
 			continue;
-		if (!admin && !tm_task_owned_by_current(t))
+		if (!tm_task_allowed(t, acc))
 			return -EPERM;
 		found = true;
 	}
@@ -255,22 +277,15 @@ static void tm_tasks_dispose(struct list_head *victims)
 	}
 }
 
-int tm_task_remove(pid_t nr, bool check_perm)
+int tm_task_remove(pid_t nr, const struct tm_access *acc)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	bool admin = !check_perm;
 	LIST_HEAD(victims);
 	int err;
 
-	for (;;) {
-		mutex_lock(&tm_tasks_lock);
-		err = tm_take_victims_locked(nr, ns, admin, &victims);
-		mutex_unlock(&tm_tasks_lock);
-		/* capable() is asked only when ownership does not suffice. */
-		if (err != -EPERM || admin || !capable(CAP_SYS_ADMIN))
-			break;
-		admin = true;
-	}
+	mutex_lock(&tm_tasks_lock);
+	err = tm_take_victims_locked(nr, ns, acc, &victims);
+	mutex_unlock(&tm_tasks_lock);
 	if (!err)
 		tm_tasks_dispose(&victims);
 	return err;
@@ -320,6 +335,8 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	struct task_sample *s = tm_sample_alloc();
 	struct tm_cputime ct;
 	unsigned long limit;
+	kuid_t uid, euid;
+	bool owner_known;
 
 	if (!s)
 		return;
@@ -329,8 +346,13 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 		return;
 	}
 	s->ts = ktime_get_boottime_ns();
+	owner_known = !tm_pid_owner(t->pid, &uid, &euid);
 
 	mutex_lock(&t->lock);
+	if (owner_known) {
+		t->uid = uid;
+		t->euid = euid;
+	}
 	if (t->cleared) {
 		/* Removed since the sweep took it: keep nothing. */
 		mutex_unlock(&t->lock);

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+struct file;
 struct pid;
 struct pid_namespace;
 struct task_sample;
@@ -29,8 +30,8 @@ struct tm_task {
 	struct kref ref;
 	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
 	u64 id; /* order of addition, never reused */
-	kuid_t uid; /* the process's real and effective UIDs */
-	kuid_t euid; /* when it was added */
+	kuid_t uid; /* the process's real and effective UIDs, as last */
+	kuid_t euid; /* seen (added or sampled): under @lock */
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
 
@@ -47,8 +48,28 @@ struct tm_task {
 
 void tm_history_exit(void);
 
-int tm_task_add(pid_t nr, bool check_perm);
-int tm_task_remove(pid_t nr, bool check_perm);
+/*
+ * What a file's user may do, decided when the file was opened: with
+ * CAP_SYS_ADMIN in the initial user namespace (@admin), any process;
+ * otherwise only processes whose real and effective UIDs equal @euid.
+ */
+struct tm_access {
+	kuid_t euid;
+	bool admin;
+};
+
+/* The rights of @file's opener (its f_cred, kept for the file's life). */
+void tm_access_of_file(const struct file *file, struct tm_access *acc);
+/* The rights of the calling process, for files that get no struct file. */
+void tm_access_of_caller(struct tm_access *acc);
+/* The module's own rights, for the targets given at load. */
+extern const struct tm_access tm_access_module;
+
+/* Whether @acc may see, add or remove @t. */
+bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc);
+
+int tm_task_add(pid_t nr, const struct tm_access *acc);
+int tm_task_remove(pid_t nr, const struct tm_access *acc);
 void tm_task_put(struct tm_task *t);
 
 /*

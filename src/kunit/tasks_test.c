@@ -395,22 +395,39 @@ static void tm_history_add_remove(struct kunit *test)
 	pid_t me = task_tgid_vnr(current);
 	struct tm_task *t;
 
-	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), 0);
-	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), -EEXIST);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 1U);
 	t = tm_task_next(NULL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	tm_test_sample(test, t, 3, 0);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
-	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), 0);
 	/* Removal frees the history even while @t is still referenced. */
 	KUNIT_EXPECT_TRUE(test, t->removed);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
 	KUNIT_EXPECT_NULL(test, tm_task_next(t));
 	tm_task_put(t);
-	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), -ENOENT);
-	KUNIT_EXPECT_EQ(test, tm_task_add(INT_MAX, false), -ESRCH);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), -ENOENT);
+	KUNIT_EXPECT_EQ(test, tm_task_add(INT_MAX, &tm_access_module), -ESRCH);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
+}
+
+/*
+ * An administrator may see any task; anyone else only a task whose real
+ * and effective UIDs are both its own (the test's kthread is root's).
+ */
+static void tm_history_allowed(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	const struct tm_access root = { .euid = GLOBAL_ROOT_UID };
+	const struct tm_access user = { .euid = KUIDT_INIT(1000) };
+	const struct tm_access admin = { .euid = KUIDT_INIT(1000),
+					 .admin = true };
+
+	KUNIT_EXPECT_TRUE(test, tm_task_allowed(t, &root));
+	KUNIT_EXPECT_FALSE(test, tm_task_allowed(t, &user));
+	KUNIT_EXPECT_TRUE(test, tm_task_allowed(t, &admin));
 }
 
 static int tm_test_idle(void *unused)
@@ -434,7 +451,7 @@ static void tm_history_exited(struct kunit *test)
 	tm_task_sample(t, 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
-	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), false), -ESRCH);
+	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), &tm_access_module), -ESRCH);
 }
 
 static struct kunit_case tm_history_test_cases[] = {
@@ -450,6 +467,7 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_shrink_victims),
 	KUNIT_CASE(tm_history_shrink_trylock),
 	KUNIT_CASE(tm_history_add_remove),
+	KUNIT_CASE(tm_history_allowed),
 	KUNIT_CASE(tm_history_exited),
 	{}
 };
