@@ -50,6 +50,7 @@ static void tm_sweep(void)
 		tm_task_put(t);
 	}
 	mutex_unlock(&tm_sweep_lock);
+	tm_tasks_reap_exited(tm_exited_keep(), tm_max_exited());
 }
 
 u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)

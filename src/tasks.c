@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/hashtable.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -32,12 +33,27 @@
 
 #include "tasks.h"
 #include "store.h"
+#include "params.h"
 #include "procstat.h"
 
 static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);
 static unsigned int tm_nr_tasks; /* listed; written under the lock */
 static u64 tm_next_id; /* under the lock */
+/* The listed tasks by struct pid, for the duplicate check (the lock). */
+static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
+/* The listed tasks found exited, in the order found (the lock). */
+static LIST_HEAD(tm_exited);
+static unsigned int tm_nr_exited; /* under the lock */
+
+/* How many tasks a non-administrator listed, by euid (tm_tasks_lock). */
+struct tm_user {
+	struct hlist_node node;
+	kuid_t euid;
+	unsigned int nr_tasks;
+};
+
+static DEFINE_HASHTABLE(tm_users, 6);
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
 
 /*
@@ -156,6 +172,7 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	if (!t)
 		return NULL;
 	INIT_LIST_HEAD(&t->node);
+	INIT_LIST_HEAD(&t->exited_node);
 	kref_init(&t->ref);
 	mutex_init(&t->lock);
 	t->pid = get_pid(pid);
@@ -168,14 +185,97 @@ static bool tm_task_listed_locked(struct pid *pid)
 {
 	struct tm_task *t;
 
-	list_for_each_entry(t, &tm_tasks, node)
+	hash_for_each_possible(tm_tasks_by_pid, t, pid_node, (unsigned long)pid)
 		if (t->pid == pid)
 			return true;
 	return false;
 }
 
+static struct tm_user *tm_user_find_locked(kuid_t euid)
+{
+	struct tm_user *u;
+
+	hash_for_each_possible(tm_users, u, node, __kuid_val(euid))
+		if (uid_eq(u->euid, euid))
+			return u;
+	return NULL;
+}
+
+/*
+ * Counts @t against @acc's user, unless an administrator added it; the
+ * user's entry is made from *@spare (allocated before the lock) if it
+ * has none yet.
+ */
+static int tm_user_charge_locked(struct tm_task *t,
+				 const struct tm_access *acc,
+				 struct tm_user **spare)
+{
+	struct tm_user *u;
+
+	if (acc->admin)
+		return 0;
+	u = tm_user_find_locked(acc->euid);
+	if (u && u->nr_tasks >= tm_max_user_tasks())
+		return -EDQUOT;
+	if (!u) {
+		u = *spare;
+		*spare = NULL;
+		u->euid = acc->euid;
+		hash_add(tm_users, &u->node, __kuid_val(u->euid));
+	}
+	u->nr_tasks++;
+	t->user = u;
+	return 0;
+}
+
+static void tm_user_uncharge_locked(struct tm_task *t)
+{
+	struct tm_user *u = t->user;
+
+	t->user = NULL;
+	if (u && !--u->nr_tasks) {
+		hash_del(&u->node);
+		kfree(u);
+	}
+}
+
+/* Lists @t for @acc, or says why not. */
+static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
+			       struct tm_user **spare)
+{
+	int err;
+
+	if (tm_task_listed_locked(t->pid))
+		return -EEXIST;
+	if (tm_nr_tasks >= tm_max_tasks())
+		return -ENOSPC;
+	err = tm_user_charge_locked(t, acc, spare);
+	if (err)
+		return err;
+	t->id = ++tm_next_id;
+	list_add_tail(&t->node, &tm_tasks);
+	hash_add(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
+	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+	return 0;
+}
+
+/* Takes @t off the list (and every index) onto @victims. */
+static void tm_task_unlink_locked(struct tm_task *t, struct list_head *victims)
+{
+	list_move_tail(&t->node, victims);
+	hash_del(&t->pid_node);
+	if (!list_empty(&t->exited_node)) {
+		list_del_init(&t->exited_node);
+		tm_nr_exited--;
+	}
+	tm_user_uncharge_locked(t);
+	t->removed = true;
+	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
+}
+
 static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
 {
+	struct tm_user *spare = NULL;
 	struct tm_task *t;
 	kuid_t uid, euid;
 	int err;
@@ -187,20 +287,17 @@ static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
 		return -EPERM;
 
 	t = tm_task_create(pid, uid, euid);
-	if (!t)
-		return -ENOMEM;
-
-	mutex_lock(&tm_tasks_lock);
-	if (tm_task_listed_locked(pid)) {
-		err = -EEXIST;
+	if (!acc->admin)
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!t || (!acc->admin && !spare)) {
+		err = -ENOMEM;
 	} else {
-		t->id = ++tm_next_id;
-		list_add_tail(&t->node, &tm_tasks);
-		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+		mutex_lock(&tm_tasks_lock);
+		err = tm_task_link_locked(t, acc, &spare);
+		mutex_unlock(&tm_tasks_lock);
 	}
-	mutex_unlock(&tm_tasks_lock);
-
-	if (err)
+	kfree(spare);
+	if (err && t)
 		tm_task_put(t);
 	return err;
 }
@@ -255,13 +352,9 @@ static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
 	if (!found)
 		return -ENOENT;
 
-	list_for_each_entry_safe(t, tmp, &tm_tasks, node) {
-		if (pid_nr_ns(t->pid, ns) != nr)
-			continue;
-		list_move_tail(&t->node, victims);
-		t->removed = true;
-		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
-	}
+	list_for_each_entry_safe(t, tmp, &tm_tasks, node)
+		if (pid_nr_ns(t->pid, ns) == nr)
+			tm_task_unlink_locked(t, victims);
 	return 0;
 }
 
@@ -294,13 +387,39 @@ int tm_task_remove(pid_t nr, const struct tm_access *acc)
 void tm_history_exit(void)
 {
 	LIST_HEAD(victims);
-	struct tm_task *t;
+	struct tm_task *t, *tmp;
 
 	mutex_lock(&tm_tasks_lock);
-	list_for_each_entry(t, &tm_tasks, node)
-		t->removed = true;
-	list_splice_init(&tm_tasks, &victims);
-	WRITE_ONCE(tm_nr_tasks, 0);
+	list_for_each_entry_safe(t, tmp, &tm_tasks, node)
+		tm_task_unlink_locked(t, &victims);
+	mutex_unlock(&tm_tasks_lock);
+	tm_tasks_dispose(&victims);
+}
+
+/* Puts @t, just found exited, on the exited list. */
+static void tm_task_note_exit(struct tm_task *t)
+{
+	mutex_lock(&tm_tasks_lock);
+	if (!t->removed && list_empty(&t->exited_node)) {
+		t->exited_at = jiffies;
+		list_add_tail(&t->exited_node, &tm_exited);
+		tm_nr_exited++;
+	}
+	mutex_unlock(&tm_tasks_lock);
+}
+
+void tm_tasks_reap_exited(unsigned long keep, unsigned int max)
+{
+	LIST_HEAD(victims);
+	struct tm_task *t, *tmp;
+
+	mutex_lock(&tm_tasks_lock);
+	list_for_each_entry_safe(t, tmp, &tm_exited, exited_node) {
+		if (tm_nr_exited <= max &&
+		    time_before(jiffies, t->exited_at + keep))
+			break;
+		tm_task_unlink_locked(t, &victims);
+	}
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
@@ -343,6 +462,7 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	if (!tm_stats_read(t->pid, s, &ct)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
+		tm_task_note_exit(t);
 		return;
 	}
 	s->ts = ktime_get_boottime_ns();

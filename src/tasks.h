@@ -13,6 +13,7 @@ struct file;
 struct pid;
 struct pid_namespace;
 struct task_sample;
+struct tm_user;
 
 /*
  * How many of a history's newest samples can be reached quickly from
@@ -27,6 +28,10 @@ struct task_sample;
  */
 struct tm_task {
 	struct list_head node;
+	struct hlist_node pid_node; /* in the table by pid (tm_tasks_lock) */
+	struct list_head exited_node; /* on the exited list (tm_tasks_lock) */
+	unsigned long exited_at; /* jiffies when found exited (tm_tasks_lock) */
+	struct tm_user *user; /* who added it, if counted (tm_tasks_lock) */
 	struct kref ref;
 	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
 	u64 id; /* order of addition, never reused */
@@ -68,6 +73,10 @@ extern const struct tm_access tm_access_module;
 /* Whether @acc may see, add or remove @t. */
 bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc);
 
+/*
+ * Lists the process @nr: -ESRCH, -EPERM, -EEXIST, -ENOSPC (max_tasks
+ * listed), -EDQUOT (a non-administrator's max_user_tasks) or -ENOMEM.
+ */
 int tm_task_add(pid_t nr, const struct tm_access *acc);
 int tm_task_remove(pid_t nr, const struct tm_access *acc);
 void tm_task_put(struct tm_task *t);
@@ -89,6 +98,12 @@ void tm_history_note_reclaim(void);
  */
 unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 			       bool reclaiming);
+
+/*
+ * Frees the exited tasks kept longer than @keep jiffies, and the oldest
+ * ones beyond @max.
+ */
+void tm_tasks_reap_exited(unsigned long keep, unsigned int max);
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);

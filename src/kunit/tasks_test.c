@@ -52,7 +52,10 @@ static void tm_history_test_exit(struct kunit *test)
 	tm_sample_exit();
 }
 
-/* Lists a new task for @pid, as tm_task_add() would, and returns it. */
+/*
+ * Lists a new task for @pid, as tm_task_add() would but with no check,
+ * so that a test may list one process several times; returns it.
+ */
 static struct tm_task *tm_test_list(struct kunit *test, struct pid *pid)
 {
 	struct tm_task *t;

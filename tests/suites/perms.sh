@@ -246,3 +246,29 @@ test_perms_sysfs_hidepid() {
 	grep -q "^pid $rootp " user.txt && fail "tmuser's read of $TC_SYS shows root's $rootp"
 	grep -q "^pid $other " user.txt || fail "tmuser's read of $TC_SYS misses its own $other"
 }
+
+# A non-administrator lists at most max_user_tasks processes (EDQUOT);
+# what an administrator adds does not count against it.
+test_perms_user_cap() {
+	u=$(uid_of tmmember)
+	tm_load interval_ms=20 max_user_tasks=2
+	udev_rule
+	pids=
+	for i in 1 2 3 4; do
+		# shellcheck disable=SC2046 # split on purpose
+		runas $(uargs tmmember) sleep 1000 &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	set -- $pids
+	for p in "$@"; do wait_for 5 ids_are "$p" "$u $u" || fail "test bug: $p not tmmember's"; done
+	r=$(as_member "$1"); [ "$r" = OK ] || fail "member adding its first process: $r"
+	r=$(as_member "$2"); [ "$r" = OK ] || fail "member adding its second process: $r"
+	r=$(as_member "$3"); [ "$r" = EDQUOT ] || fail "member adding a third process at max_user_tasks=2: $r, expected EDQUOT"
+	expect_write "$TC_DEV" "$3" OK
+	r=$(as_member "-$1"); [ "$r" = OK ] || fail "member removing its first process: $r"
+	r=$(as_member "$4"); [ "$r" = OK ] || fail "member adding after a removal: $r"
+	r=$(as_member "$1"); [ "$r" = EDQUOT ] || fail "member adding a third again: $r, expected EDQUOT"
+	[ "$(listed_pids)" = "$(printf '%s\n' "$2" "$3" "$4" | sort -n | tr '\n' ' ')" ] ||
+		fail "listed: $(listed_pids), expected $2 $3 $4"
+}
