@@ -7,7 +7,10 @@
 #ifndef TM_COMPAT_H
 #define TM_COMPAT_H
 
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "tm_probes.h"
@@ -63,6 +66,50 @@ static inline unsigned long tm_mm_rss(struct mm_struct *mm)
 #endif
 #ifndef TM_HAVE_SIGNAL_STATS_FIELDS
 #error "struct signal_struct or task_struct changed: check probes/signal_stats_fields.c and procstat.c"
+#endif
+
+/*
+ * Samples are charged to the memory cgroup of the process that asked for
+ * the monitoring.  The sampler, a kthread, names that group with
+ * set_active_memcg(), an inline that needs int_active_memcg, which not
+ * every kernel exports: Kbuild reads Module.symvers (TM_EXPORTS_*).
+ * Without it the samples are charged to no group.
+ */
+#if defined(CONFIG_MEMCG) && defined(TM_EXPORTS_INT_ACTIVE_MEMCG)
+#define TM_GFP_ACCOUNT __GFP_ACCOUNT
+
+/* The memory cgroup of the calling process, referenced; NULL for none. */
+static inline struct mem_cgroup *tm_memcg_get_current(void)
+{
+	return get_mem_cgroup_from_mm(current->mm);
+}
+
+/* Charges the caller's accounted allocations to @memcg; returns the old. */
+static inline struct mem_cgroup *tm_memcg_use(struct mem_cgroup *memcg)
+{
+	return set_active_memcg(memcg);
+}
+
+static inline void tm_memcg_put(struct mem_cgroup *memcg)
+{
+	mem_cgroup_put(memcg);
+}
+#else
+#define TM_GFP_ACCOUNT 0
+
+static inline struct mem_cgroup *tm_memcg_get_current(void)
+{
+	return NULL;
+}
+
+static inline struct mem_cgroup *tm_memcg_use(struct mem_cgroup *memcg)
+{
+	return NULL;
+}
+
+static inline void tm_memcg_put(struct mem_cgroup *memcg)
+{
+}
 #endif
 
 typedef unsigned long (*tm_shrink_fn)(struct shrinker *,

@@ -42,19 +42,22 @@ void tm_sample_exit(void)
 }
 
 /*
- * Called with no lock held.  The first attempt may enter direct reclaim
+ * Called with no lock held; the sample is charged to @memcg (if not
+ * NULL), the reserve's are charged to nobody.  The first attempt may enter direct reclaim
  * once (and so call our own shrinker, which is why no history lock may be
  * held here) but never retries hard nor wakes the OOM killer.  When that
  * fails the mempool reserve is used without sleeping: mempool_alloc() with
  * a sleeping mask would wait for a sample to be freed, possibly forever,
  * and the sampler must stay stoppable.
  */
-struct task_sample *tm_sample_alloc(void)
+struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 {
+	struct mem_cgroup *old = tm_memcg_use(memcg);
 	struct task_sample *s;
 
-	s = kmem_cache_alloc(tm_sample_cache,
-			     GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	s = kmem_cache_alloc(tm_sample_cache, GFP_KERNEL | __GFP_NORETRY |
+						      __GFP_NOWARN | TM_GFP_ACCOUNT);
+	tm_memcg_use(old);
 	if (!s)
 		s = mempool_alloc(tm_sample_pool, GFP_NOWAIT | __GFP_NOWARN);
 	if (!s) {

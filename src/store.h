@@ -6,6 +6,8 @@
 #include <linux/poison.h>
 #include <linux/types.h>
 
+struct mem_cgroup;
+
 /*
  * One snapshot of a process, immutable once it is linked into a history.
  *
@@ -49,7 +51,7 @@ struct tm_sample_counts {
 int tm_sample_init(unsigned int reserve);
 void tm_sample_exit(void);
 
-struct task_sample *tm_sample_alloc(void);
+struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg);
 void tm_sample_skipped(void);
 
 static inline void tm_sample_get(struct task_sample *s)

@@ -31,6 +31,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "tasks.h"
 #include "store.h"
 #include "params.h"
@@ -117,6 +118,7 @@ static void tm_task_release(struct kref *ref)
 
 	tm_history_clear(t);
 	put_pid(t->pid);
+	tm_memcg_put(t->memcg);
 	kfree(t);
 }
 
@@ -176,6 +178,8 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	kref_init(&t->ref);
 	mutex_init(&t->lock);
 	t->pid = get_pid(pid);
+	/* Its samples are charged to whoever asked for them. */
+	t->memcg = tm_memcg_get_current();
 	t->uid = uid;
 	t->euid = euid;
 	return t;
@@ -451,7 +455,7 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
 	bool reclaiming = tm_history_reclaiming();
-	struct task_sample *s = tm_sample_alloc();
+	struct task_sample *s = tm_sample_alloc(t->memcg);
 	struct tm_cputime ct;
 	unsigned long limit;
 	kuid_t uid, euid;

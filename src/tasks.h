@@ -13,6 +13,7 @@ struct file;
 struct pid;
 struct pid_namespace;
 struct task_sample;
+struct mem_cgroup;
 struct tm_user;
 
 /*
@@ -34,6 +35,7 @@ struct tm_task {
 	struct tm_user *user; /* who added it, if counted (tm_tasks_lock) */
 	struct kref ref;
 	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
+	struct mem_cgroup *memcg; /* charged for its samples, held, or NULL */
 	u64 id; /* order of addition, never reused */
 	kuid_t uid; /* the process's real and effective UIDs, as last */
 	kuid_t euid; /* seen (added or sampled): under @lock */

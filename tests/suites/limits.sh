@@ -107,3 +107,47 @@ test_limits_max_exited() {
 	# shellcheck disable=SC2086 # a list of pids
 	count_is 2 $pids || fail "$(listed_count $pids) exited processes listed, max_exited=2"
 }
+
+TM_TIMEOUT_test_limits_memcg_charged=120
+
+# memcg_slab DIR: the slab bytes charged to the cgroup DIR.
+memcg_slab() {
+	awk '$1 == "slab_unreclaimable" { print $2 }' "$1/memory.stat"
+}
+
+# charged_at_least DIR BEFORE BYTES: DIR's slab bytes grew by BYTES.
+charged_at_least() {
+	[ $(($(memcg_slab "$1") - $2)) -ge "$3" ]
+}
+
+# slab_grew_by N BASE: the task_sample cache holds N objects more than BASE.
+slab_grew_by() {
+	[ "$(slab_active)" -ge $(($2 + $1)) ]
+}
+
+# Samples are charged to the memory cgroup of the process that asked for
+# the monitoring: the group's slab bytes grow by at least the size of
+# the samples the slab allocator shows were made.
+test_limits_memcg_charged() {
+	cg=/sys/fs/cgroup
+	grep -q "^cgroup2 $cg " /proc/mounts || mount -t cgroup2 none "$cg" || fail "cannot mount cgroup2 on $cg"
+	grep -qw memory "$cg/cgroup.controllers" || fail "the kernel has no memory cgroup controller"
+	echo +memory >"$cg/cgroup.subtree_control" || fail "cannot enable the memory controller"
+	mkdir -p "$cg/tmtest"
+	sleep 1000 &
+	p=$!
+	tm_load interval_ms=1 max_samples=0
+	base=$(slab_active)
+	before=$(memcg_slab "$cg/tmtest")
+	r=$(sh -c "echo \$\$ >$cg/tmtest/cgroup.procs && exec tmwrite $TC_DEV $p" 2>&1)
+	[ "$r" = OK ] || fail "adding $p from the cgroup: $r"
+	wait_for 60 slab_grew_by 20000 "$base" || fail "no 20000 samples within 60 s"
+	echo stop >"$TC_SYS"
+	made=$(($(slab_active) - base))
+	# Each sample takes at least 88 bytes; memory.stat is flushed lazily.
+	wait_for 30 charged_at_least "$cg/tmtest" "$before" $((made * 88)) ||
+		fail "cgroup charged $(($(memcg_slab "$cg/tmtest") - before)) slab bytes for $made samples (>= $((made * 88)) expected)"
+	note "$made samples, $(($(memcg_slab "$cg/tmtest") - before)) bytes charged to the cgroup"
+	tm_unload
+	rmdir "$cg/tmtest" 2>/dev/null || true
+}
