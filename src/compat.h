@@ -62,10 +62,11 @@ static inline unsigned long tm_mm_rss(struct mm_struct *mm)
  * something else.
  */
 #ifdef TM_EXPORTS_THREAD_GROUP_CPUTIME_ADJUSTED
-#warning "thread_group_cputime_adjusted() is exported here: procstat.c should call it"
+#warning \
+	"thread_group_cputime_adjusted() is exported here: procstat.c should call it"
 #endif
 #ifndef TM_HAVE_SIGNAL_STATS_FIELDS
-#error "struct signal_struct or task_struct changed: check probes/signal_stats_fields.c and procstat.c"
+#error "a field procstat.c reads changed: see probes/signal_stats_fields.c"
 #endif
 
 /*

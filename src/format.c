@@ -13,14 +13,9 @@
 #include "format.h"
 #include "store.h"
 
-#define TM_LINE_FMT                                                   \
+#define TM_LINE_FMT                                                       \
 	"pid %d usr %llu sys %llu ts %llu rss %llu vsz %llu minflt %llu " \
 	"majflt %llu nvcsw %llu nivcsw %llu threads %u\n"
-
-#define TM_LINE_ARGS(nr, s)                                               \
-	(nr), (s)->utime, (s)->stime, (s)->ts, tm_pages_to_kib((s)->rss), \
-		tm_pages_to_kib((s)->vsz), (s)->minflt, (s)->majflt,     \
-		(s)->nvcsw, (s)->nivcsw, (s)->threads
 
 static u64 tm_pages_to_kib(u64 pages)
 {
@@ -47,10 +42,15 @@ void tm_seq_put_sample(struct seq_file *m, pid_t nr,
 int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 			 const struct task_sample *s)
 {
-	return sysfs_emit_at(buf, at, TM_LINE_FMT, TM_LINE_ARGS(nr, s));
+	return sysfs_emit_at(buf, at, TM_LINE_FMT, nr, s->utime, s->stime,
+			     s->ts, tm_pages_to_kib(s->rss),
+			     tm_pages_to_kib(s->vsz), s->minflt, s->majflt,
+			     s->nvcsw, s->nivcsw, s->threads);
 }
 
 int tm_sample_line_len(pid_t nr, const struct task_sample *s)
 {
-	return snprintf(NULL, 0, TM_LINE_FMT, TM_LINE_ARGS(nr, s));
+	return snprintf(NULL, 0, TM_LINE_FMT, nr, s->utime, s->stime, s->ts,
+			tm_pages_to_kib(s->rss), tm_pages_to_kib(s->vsz),
+			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads);
 }

@@ -103,7 +103,7 @@ MODULE_PARM_DESC(max_tasks,
 		 "Most processes listed at once, 1..1048576 (default 65536)");
 module_param_cb(max_user_tasks, &tm_tasks_ops, &max_user_tasks, 0644);
 MODULE_PARM_DESC(max_user_tasks,
-		 "Most processes one non-admin user lists, 1..1048576 (default 16384)");
+		 "Per-user cap on listed processes, 1..1048576 (default 16384)");
 
 static int tm_param_set_max_exited(const char *val,
 				   const struct kernel_param *kp)
@@ -130,7 +130,7 @@ static const struct kernel_param_ops tm_keep_ops = {
 };
 module_param_cb(exited_keep_s, &tm_keep_ops, &exited_keep_s, 0644);
 MODULE_PARM_DESC(exited_keep_s,
-		 "Seconds an exited process stays listed, 0..86400 (default 300)");
+		 "Seconds exited processes are kept, 0..86400 (default 300)");
 
 unsigned int tm_max_tasks(void)
 {

@@ -24,13 +24,13 @@ static DEFINE_SPINLOCK(tm_sampler_thread_lock);
 static bool tm_kicked;
 
 /*
- * Held across a sweep and by the pause switch, so that once "stop" has
- * been written no sample is added any more, not even by a sweep that was
- * already under way.  Nothing else takes it: readers, writers and the
- * shrinker never wait for a sweep.
+ * The pause switch.  Its promise (once "stop" has been written no sample
+ * is added any more, not even by a sweep under way) is kept by the
+ * history store (tm_history_set_paused()), not by a lock held across the
+ * sweep: this lock only orders the writes of the switch.
  */
-static DEFINE_MUTEX(tm_sweep_lock);
-static bool tm_paused; /* under tm_sweep_lock */
+static DEFINE_MUTEX(tm_pause_lock);
+static bool tm_paused; /* written under tm_pause_lock */
 
 /*
  * One sweep samples every listed process that has not exited.  The list
@@ -42,14 +42,13 @@ static void tm_sweep(void)
 	unsigned int cap = tm_max_samples();
 	struct tm_task *t, *next;
 
-	mutex_lock(&tm_sweep_lock);
-	for (t = tm_paused ? NULL : tm_task_next(NULL); t; t = next) {
+	for (t = READ_ONCE(tm_paused) ? NULL : tm_task_next(NULL); t;
+	     t = next) {
 		if (!READ_ONCE(t->exited))
 			tm_task_sample(t, cap);
 		next = tm_task_next(t);
 		tm_task_put(t);
 	}
-	mutex_unlock(&tm_sweep_lock);
 	tm_tasks_reap_exited(tm_exited_keep(), tm_max_exited());
 }
 
@@ -157,10 +156,11 @@ void tm_sampler_set_paused(bool paused)
 {
 	bool was_paused;
 
-	mutex_lock(&tm_sweep_lock);
+	mutex_lock(&tm_pause_lock);
 	was_paused = tm_paused;
-	tm_paused = paused;
-	mutex_unlock(&tm_sweep_lock);
+	WRITE_ONCE(tm_paused, paused);
+	tm_history_set_paused(paused);
+	mutex_unlock(&tm_pause_lock);
 	/* On resume, start a fresh period rather than sampling at once. */
 	if (was_paused && !paused)
 		tm_sampler_kick();

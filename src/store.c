@@ -56,7 +56,8 @@ struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 	struct task_sample *s;
 
 	s = kmem_cache_alloc(tm_sample_cache, GFP_KERNEL | __GFP_NORETRY |
-						      __GFP_NOWARN | TM_GFP_ACCOUNT);
+						      __GFP_NOWARN |
+						      TM_GFP_ACCOUNT);
 	tm_memcg_use(old);
 	if (!s)
 		s = mempool_alloc(tm_sample_pool, GFP_NOWAIT | __GFP_NOWARN);

@@ -82,10 +82,9 @@ static void tm_recent_offer(struct tm_recent *r, const struct task_sample *s,
 	tm_recent_find_oldest(r);
 }
 
-/* Called for each listed task, with tm_tasks_lock held. */
-static void tm_recent_collect(struct tm_task *t, void *arg)
+/* Offers the newest samples of @t, if the reader may see it. */
+static void tm_recent_collect(struct tm_task *t, struct tm_recent *r)
 {
-	struct tm_recent *r = arg;
 	struct task_sample *s;
 	unsigned long skip;
 	pid_t nr = pid_nr_ns(t->pid, r->ns);
@@ -131,6 +130,7 @@ static ssize_t tm_recent_emit(struct tm_recent *r, char *buf)
 static ssize_t taskmonitor_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
+	struct tm_task *t, *next;
 	struct tm_recent *r;
 	ssize_t len;
 
@@ -140,7 +140,12 @@ static ssize_t taskmonitor_show(struct kobject *kobj,
 	r->ns = task_active_pid_ns(current);
 	/* show() gets no file: the reader is the caller. */
 	tm_access_of_caller(&r->acc);
-	tm_history_visit_tasks(tm_recent_collect, r);
+	/* One task at a time: no lock of the list is held across the read. */
+	for (t = tm_task_next(NULL); t; t = next) {
+		tm_recent_collect(t, r);
+		next = tm_task_next(t);
+		tm_task_put(t);
+	}
 	len = tm_recent_emit(r, buf);
 	kfree(r);
 	return len;

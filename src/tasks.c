@@ -2,11 +2,22 @@
 /*
  * The monitored processes and their histories.
  *
- * Locking: tm_tasks_lock protects the list of tasks and each task's
- * "removed" flag; a task's own mutex protects its history.  The only
- * nesting is tm_tasks_lock then a task lock, and the shrinker only ever
- * trylocks both.  No allocation happens under either lock, so reclaim
- * (and with it our shrinker) never runs while one of them is held.
+ * Locking:
+ * - tm_tasks_lock (mutex) serializes changes to the list of tasks and
+ *   its indexes (by pid, per user, the exited list) and each task's
+ *   "removed" flag.  Readers and the sampler take it only to step from
+ *   one task to the next (tm_task_next()), never across a whole sweep or
+ *   read; the shrinker does not take it at all: it walks the list under
+ *   RCU (tasks are unlinked with list_del_rcu() and freed after a grace
+ *   period).
+ * - A task's own mutex, t->lock, protects its history and last known
+ *   IDs.  The only nesting is tm_tasks_lock then a task lock.  The
+ *   shrinker only ever trylocks task locks.
+ * - No allocation happens under either lock, so reclaim (and with it our
+ *   shrinker) never runs while one of them is held.
+ * - Appending a sample happens inside an RCU read section, inside t->lock,
+ *   after checking tm_history_paused: tm_history_set_paused(true) then
+ *   waits for a grace period, after which no append can happen ("stop").
  *
  * A sweep or a reader holds a reference to the task it is at, with no
  * lock, so it may still hold a task that has just been removed: its
@@ -46,6 +57,8 @@ static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
 /* The listed tasks found exited, in the order found (the lock). */
 static LIST_HEAD(tm_exited);
 static unsigned int tm_nr_exited; /* under the lock */
+/* Appends are refused (tm_history_set_paused()). */
+static bool tm_history_paused;
 
 /* How many tasks a non-administrator listed, by euid (tm_tasks_lock). */
 struct tm_user {
@@ -119,7 +132,8 @@ static void tm_task_release(struct kref *ref)
 	tm_history_clear(t);
 	put_pid(t->pid);
 	tm_memcg_put(t->memcg);
-	kfree(t);
+	/* The shrinker may still be looking at it, under RCU. */
+	kfree_rcu(t, rcu);
 }
 
 void tm_task_put(struct tm_task *t)
@@ -161,10 +175,10 @@ void tm_access_of_caller(struct tm_access *acc)
 	acc->admin = capable(CAP_SYS_ADMIN);
 }
 
-static bool tm_ids_allowed(kuid_t uid, kuid_t euid,
-			   const struct tm_access *acc)
+static bool tm_ids_allowed(kuid_t uid, kuid_t euid, const struct tm_access *acc)
 {
-	return acc->admin || (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
+	return acc->admin ||
+	       (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
 static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
@@ -210,8 +224,7 @@ static struct tm_user *tm_user_find_locked(kuid_t euid)
  * user's entry is made from *@spare (allocated before the lock) if it
  * has none yet.
  */
-static int tm_user_charge_locked(struct tm_task *t,
-				 const struct tm_access *acc,
+static int tm_user_charge_locked(struct tm_task *t, const struct tm_access *acc,
 				 struct tm_user **spare)
 {
 	struct tm_user *u;
@@ -257,21 +270,25 @@ static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
 	if (err)
 		return err;
 	t->id = ++tm_next_id;
-	list_add_tail(&t->node, &tm_tasks);
+	list_add_tail_rcu(&t->node, &tm_tasks);
 	hash_add(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
 	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
 	return 0;
 }
 
-/* Takes @t off the list (and every index) onto @victims. */
+/*
+ * Takes @t off the list (and every index) onto @victims, through its
+ * exited_node: its node stays readable for walkers under RCU.
+ */
 static void tm_task_unlink_locked(struct tm_task *t, struct list_head *victims)
 {
-	list_move_tail(&t->node, victims);
+	list_del_rcu(&t->node);
 	hash_del(&t->pid_node);
 	if (!list_empty(&t->exited_node)) {
-		list_del_init(&t->exited_node);
+		list_del(&t->exited_node);
 		tm_nr_exited--;
 	}
+	list_add_tail(&t->exited_node, victims);
 	tm_user_uncharge_locked(t);
 	t->removed = true;
 	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
@@ -366,8 +383,8 @@ static void tm_tasks_dispose(struct list_head *victims)
 {
 	struct tm_task *t, *tmp;
 
-	list_for_each_entry_safe(t, tmp, victims, node) {
-		list_del_init(&t->node);
+	list_for_each_entry_safe(t, tmp, victims, exited_node) {
+		list_del_init(&t->exited_node);
 		/* Free the history now, even if a reader still holds @t. */
 		tm_history_clear(t);
 		tm_task_put(t);
@@ -477,8 +494,11 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 		t->uid = uid;
 		t->euid = euid;
 	}
-	if (t->cleared) {
-		/* Removed since the sweep took it: keep nothing. */
+	/* tm_history_set_paused() waits for this section to end. */
+	rcu_read_lock();
+	if (t->cleared || READ_ONCE(tm_history_paused)) {
+		/* Removed since the sweep took it, or stopped: keep nothing. */
+		rcu_read_unlock();
 		mutex_unlock(&t->lock);
 		tm_sample_put(s);
 		return;
@@ -490,7 +510,16 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	tm_history_append_locked(t, s);
 	while (t->nr_samples > limit)
 		tm_history_drop_oldest_locked(t);
+	rcu_read_unlock();
 	mutex_unlock(&t->lock);
+}
+
+void tm_history_set_paused(bool paused)
+{
+	WRITE_ONCE(tm_history_paused, paused);
+	/* An append that saw the old value has ended after this. */
+	if (paused)
+		synchronize_rcu();
 }
 
 /* Readers. */
@@ -551,16 +580,6 @@ unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
 	return n;
 }
 
-void tm_history_visit_tasks(tm_task_fn_t fn, void *arg)
-{
-	struct tm_task *t;
-
-	mutex_lock(&tm_tasks_lock);
-	list_for_each_entry(t, &tm_tasks, node)
-		fn(t, arg);
-	mutex_unlock(&tm_tasks_lock);
-}
-
 /* Reclaim. */
 
 /* Each history keeps its newest sample, so that is not reclaimable. */
@@ -592,10 +611,9 @@ unsigned long tm_history_shrink(unsigned long nr_to_scan)
 	unsigned long total, freed = 0;
 	struct tm_task *t;
 
-	if (!mutex_trylock(&tm_tasks_lock))
-		return 0;
 	total = atomic_long_read(&tm_nr_samples);
-	list_for_each_entry(t, &tm_tasks, node) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(t, &tm_tasks, node) {
 		unsigned long share;
 
 		if (!mutex_trylock(&t->lock))
@@ -606,6 +624,6 @@ unsigned long tm_history_shrink(unsigned long nr_to_scan)
 			tm_history_drop_oldest_locked(t);
 		mutex_unlock(&t->lock);
 	}
-	mutex_unlock(&tm_tasks_lock);
+	rcu_read_unlock();
 	return freed;
 }

@@ -6,6 +6,7 @@
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
@@ -24,16 +25,19 @@ struct tm_user;
 #define TM_RECENT_WINDOW 64
 
 /*
- * A monitored process.  The global list of them is protected by
- * tm_tasks_lock; everything from @lock on is protected by @lock.
+ * A monitored process.  The global list of them is changed under
+ * tm_tasks_lock and may be walked under RCU; everything from @lock on is
+ * protected by @lock.
  */
 struct tm_task {
 	struct list_head node;
 	struct hlist_node pid_node; /* in the table by pid (tm_tasks_lock) */
-	struct list_head exited_node; /* on the exited list (tm_tasks_lock) */
+	/* on the exited list, then on a list to dispose of (tm_tasks_lock) */
+	struct list_head exited_node;
 	unsigned long exited_at; /* jiffies when found exited (tm_tasks_lock) */
 	struct tm_user *user; /* who added it, if counted (tm_tasks_lock) */
 	struct kref ref;
+	struct rcu_head rcu; /* freed after a grace period: see tasks.c */
 	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
 	struct mem_cgroup *memcg; /* charged for its samples, held, or NULL */
 	u64 id; /* order of addition, never reused */
@@ -128,10 +132,11 @@ unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
 			     u32 *end, struct task_sample *dst,
 			     unsigned int max);
 
-typedef void (*tm_task_fn_t)(struct tm_task *t, void *arg);
-
-/* Calls @fn on each listed task with tm_tasks_lock held. */
-void tm_history_visit_tasks(tm_task_fn_t fn, void *arg);
+/*
+ * Stops (@paused) or resumes the appending of samples.  Once it has
+ * returned with @paused, no sample is appended any more.
+ */
+void tm_history_set_paused(bool paused);
 
 /* Shrinker support. */
 unsigned long tm_history_reclaimable(void);

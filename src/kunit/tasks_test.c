@@ -372,7 +372,10 @@ static void tm_history_shrink_victims(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
 }
 
-/* The shrinker never waits: a busy history or list is skipped. */
+/*
+ * The shrinker never waits: a busy history is skipped; a busy list is
+ * not (it walks the list under RCU), so readers cannot starve it.
+ */
 static void tm_history_shrink_trylock(struct kunit *test)
 {
 	struct tm_task *a = tm_test_task(test), *b = tm_test_task(test);
@@ -387,9 +390,22 @@ static void tm_history_shrink_trylock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, b), 1UL);
 
 	mutex_lock(&tm_tasks_lock);
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 9UL);
 	mutex_unlock(&tm_tasks_lock);
-	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 10UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 1UL);
+}
+
+/* Once paused, no sample is appended; resumed, sampling goes on. */
+static void tm_history_paused_appends_nothing(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+
+	tm_history_set_paused(true);
+	tm_test_sample(test, t, 3, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
+	tm_history_set_paused(false);
+	tm_test_sample(test, t, 3, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
 }
 
 /* tm_task_add() and tm_task_remove() answer as docs/interface.md says. */
@@ -454,7 +470,8 @@ static void tm_history_exited(struct kunit *test)
 	tm_task_sample(t, 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
-	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), &tm_access_module), -ESRCH);
+	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), &tm_access_module),
+			-ESRCH);
 }
 
 static struct kunit_case tm_history_test_cases[] = {
@@ -469,6 +486,7 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_shrink_share_props),
 	KUNIT_CASE(tm_history_shrink_victims),
 	KUNIT_CASE(tm_history_shrink_trylock),
+	KUNIT_CASE(tm_history_paused_appends_nothing),
 	KUNIT_CASE(tm_history_add_remove),
 	KUNIT_CASE(tm_history_allowed),
 	KUNIT_CASE(tm_history_exited),

@@ -9,21 +9,22 @@
 #include <linux/sched/signal.h>
 #include <linux/seqlock.h>
 
-#define TM_FIELD_IS(obj, field, type) \
-	static_assert(__same_type(((obj *)0)->field, type))
-
-TM_FIELD_IS(struct signal_struct, stats_lock, seqlock_t);
-TM_FIELD_IS(struct signal_struct, utime, u64);
-TM_FIELD_IS(struct signal_struct, stime, u64);
-TM_FIELD_IS(struct signal_struct, sum_sched_runtime, unsigned long long);
-TM_FIELD_IS(struct signal_struct, min_flt, unsigned long);
-TM_FIELD_IS(struct signal_struct, maj_flt, unsigned long);
-TM_FIELD_IS(struct signal_struct, nvcsw, unsigned long);
-TM_FIELD_IS(struct signal_struct, nivcsw, unsigned long);
-TM_FIELD_IS(struct task_struct, utime, u64);
-TM_FIELD_IS(struct task_struct, stime, u64);
-TM_FIELD_IS(struct task_struct, se.sum_exec_runtime, u64);
-TM_FIELD_IS(struct task_struct, min_flt, unsigned long);
-TM_FIELD_IS(struct task_struct, maj_flt, unsigned long);
-TM_FIELD_IS(struct task_struct, nvcsw, unsigned long);
-TM_FIELD_IS(struct task_struct, nivcsw, unsigned long);
+void tm_probe(struct signal_struct *sig, struct task_struct *t);
+void tm_probe(struct signal_struct *sig, struct task_struct *t)
+{
+	BUILD_BUG_ON(!__same_type(sig->stats_lock, seqlock_t));
+	BUILD_BUG_ON(!__same_type(sig->utime, u64));
+	BUILD_BUG_ON(!__same_type(sig->stime, u64));
+	BUILD_BUG_ON(!__same_type(sig->sum_sched_runtime, unsigned long long));
+	BUILD_BUG_ON(!__same_type(sig->min_flt, unsigned long));
+	BUILD_BUG_ON(!__same_type(sig->maj_flt, unsigned long));
+	BUILD_BUG_ON(!__same_type(sig->nvcsw, unsigned long));
+	BUILD_BUG_ON(!__same_type(sig->nivcsw, unsigned long));
+	BUILD_BUG_ON(!__same_type(t->utime, u64));
+	BUILD_BUG_ON(!__same_type(t->stime, u64));
+	BUILD_BUG_ON(!__same_type(t->se.sum_exec_runtime, u64));
+	BUILD_BUG_ON(!__same_type(t->min_flt, unsigned long));
+	BUILD_BUG_ON(!__same_type(t->maj_flt, unsigned long));
+	BUILD_BUG_ON(!__same_type(t->nvcsw, unsigned long));
+	BUILD_BUG_ON(!__same_type(t->nivcsw, unsigned long));
+}
