@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The write protocol: one command per write(), "PID" to monitor a process
- * and "-PID" to forget it.  Parsed by hand rather than with kstrtoint(),
- * which accepts a '+' sign and octal or hex prefixes that would make
- * "010" mean PID 8.
+ * and "-PID" to forget it.  The number is read by kstrtoint(), after the
+ * checks that keep the documented strictness: kstrtoint() would also
+ * take a '+' sign, leading zeros and a NUL before the end of the write.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/limits.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "command.h"
@@ -18,23 +18,21 @@
 
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 {
-	const char *p = buf, *end = buf + len;
-	u64 v = 0;
+	char str[TM_CMD_MAX + 1];
+	const char *digits;
+	int v;
 
-	if (end > p && end[-1] == '\n')
-		end--;
-	*remove = p < end && *p == '-';
-	if (*remove)
-		p++;
-	if (p == end || *p < '1' || *p > '9')
+	if (len > TM_CMD_MAX || memchr(buf, '\0', len))
 		return -EINVAL;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (*p - '0');
-		if (v > INT_MAX)
-			return -EINVAL;
-	}
+	memcpy(str, buf, len);
+	str[len] = '\0';
+	*remove = str[0] == '-';
+	digits = str + *remove;
+	if (*digits < '1' || *digits > '9')
+		return -EINVAL;
+	/* Decimal digits up to INT_MAX and at most one trailing newline. */
+	if (kstrtoint(digits, 10, &v))
+		return -EINVAL;
 	*nr = v;
 	return 0;
 }
@@ -43,6 +41,7 @@ ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos)
 {
 	char buf[TM_CMD_MAX];
+	struct tm_access acc;
 	bool remove;
 	pid_t nr;
 	int err;
@@ -55,6 +54,8 @@ ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 	err = tm_cmd_parse(buf, count, &remove, &nr);
 	if (err)
 		return err;
-	err = remove ? tm_task_remove(nr, true) : tm_task_add(nr, true);
+	/* The opener's rights, not the writer's: the file may be passed on. */
+	tm_access_of_file(file, &acc);
+	err = remove ? tm_task_remove(nr, &acc) : tm_task_add(nr, &acc);
 	return err ? err : count;
 }

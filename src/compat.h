@@ -7,11 +7,11 @@
 #ifndef TM_COMPAT_H
 #define TM_COMPAT_H
 
-#include <linux/cpumask.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
-#include <linux/percpu_counter.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 
 #include "tm_probes.h"
 
@@ -31,53 +31,85 @@
 #define TM_SLAB_NO_MERGE SLAB_NOLEAKTRACE
 #endif
 
-#if defined(TM_HAVE_GET_MM_COUNTER_SUM) && defined(CONFIG_SMP)
+#ifdef TM_HAVE_GET_MM_COUNTER_SUM
 /*
  * Resident pages of @mm, exactly as /proc/PID/status counts VmRSS on
- * these kernels: the file, anon and shmem counters, each a per-CPU
- * counter summed by get_mm_counter_sum() under its own lock with
- * interrupts off, and each clamped at zero.  Three such calls walk the
- * CPUs three times and turn interrupts off and on three times; this
- * takes the three locks at once and walks the CPUs once, for the same
- * exact sums (15% fewer instructions per sample; bench/README.md): the
- * lock is what keeps a CPU's share, being folded into the total
- * meanwhile, from being counted twice or not at all.  The counters share
- * one lock class and are always taken in this order, hence the
- * subclasses.
+ * kernels whose RSS counters are per-CPU: each counter summed over the
+ * CPUs under its own lock by get_mm_counter_sum().
  */
 static inline unsigned long tm_mm_rss(struct mm_struct *mm)
 {
-	struct percpu_counter *file = &mm->rss_stat[MM_FILEPAGES];
-	struct percpu_counter *anon = &mm->rss_stat[MM_ANONPAGES];
-	struct percpu_counter *shmem = &mm->rss_stat[MM_SHMEMPAGES];
-	unsigned long flags;
-	s64 f, a, sh;
-	int cpu;
-
-	local_irq_save(flags);
-	raw_spin_lock(&file->lock);
-	raw_spin_lock_nested(&anon->lock, 1);
-	raw_spin_lock_nested(&shmem->lock, 2);
-	f = file->count;
-	a = anon->count;
-	sh = shmem->count;
-	/* The CPUs that __percpu_counter_sum() visits. */
-	for_each_cpu_or(cpu, cpu_online_mask, cpu_dying_mask) {
-		f += *per_cpu_ptr(file->counters, cpu);
-		a += *per_cpu_ptr(anon->counters, cpu);
-		sh += *per_cpu_ptr(shmem->counters, cpu);
-	}
-	raw_spin_unlock(&shmem->lock);
-	raw_spin_unlock(&anon->lock);
-	raw_spin_unlock(&file->lock);
-	local_irq_restore(flags);
-	return max_t(s64, f, 0) + max_t(s64, a, 0) + max_t(s64, sh, 0);
+	return get_mm_counter_sum(mm, MM_FILEPAGES) +
+	       get_mm_counter_sum(mm, MM_ANONPAGES) +
+	       get_mm_counter_sum(mm, MM_SHMEMPAGES);
 }
 #else
 /* Without per-CPU RSS counters /proc reads them plainly, and so do we. */
 static inline unsigned long tm_mm_rss(struct mm_struct *mm)
 {
 	return get_mm_rss(mm);
+}
+#endif
+
+/*
+ * The kernel exports no way to read the CPU times, page faults and
+ * context switches of a whole thread group (thread_group_cputime() and
+ * thread_group_cputime_adjusted() are not exported: the Module.symvers
+ * probe in Kbuild says so), so procstat.c sums the fields of the signal
+ * struct and of each thread itself, as /proc's do_task_stat() does.  The
+ * probe probes/signal_stats_fields.c names every field it reads: if one
+ * is renamed or changes type, the build stops here rather than reading
+ * something else.
+ */
+#ifdef TM_EXPORTS_THREAD_GROUP_CPUTIME_ADJUSTED
+#warning \
+	"thread_group_cputime_adjusted() is exported here: procstat.c should call it"
+#endif
+#ifndef TM_HAVE_SIGNAL_STATS_FIELDS
+#error "a field procstat.c reads changed: see probes/signal_stats_fields.c"
+#endif
+
+/*
+ * Samples are charged to the memory cgroup of the process that asked for
+ * the monitoring.  The sampler, a kthread, names that group with
+ * set_active_memcg(), an inline that needs int_active_memcg, which not
+ * every kernel exports: Kbuild reads Module.symvers (TM_EXPORTS_*).
+ * Without it the samples are charged to no group.
+ */
+#if defined(CONFIG_MEMCG) && defined(TM_EXPORTS_INT_ACTIVE_MEMCG)
+#define TM_GFP_ACCOUNT __GFP_ACCOUNT
+
+/* The memory cgroup of the calling process, referenced; NULL for none. */
+static inline struct mem_cgroup *tm_memcg_get_current(void)
+{
+	return get_mem_cgroup_from_mm(current->mm);
+}
+
+/* Charges the caller's accounted allocations to @memcg; returns the old. */
+static inline struct mem_cgroup *tm_memcg_use(struct mem_cgroup *memcg)
+{
+	return set_active_memcg(memcg);
+}
+
+static inline void tm_memcg_put(struct mem_cgroup *memcg)
+{
+	mem_cgroup_put(memcg);
+}
+#else
+#define TM_GFP_ACCOUNT 0
+
+static inline struct mem_cgroup *tm_memcg_get_current(void)
+{
+	return NULL;
+}
+
+static inline struct mem_cgroup *tm_memcg_use(struct mem_cgroup *memcg)
+{
+	return NULL;
+}
+
+static inline void tm_memcg_put(struct mem_cgroup *memcg)
+{
 }
 #endif
 

@@ -4,19 +4,27 @@
 
 #include <linux/types.h>
 
+struct seq_file;
 struct task_sample;
-
-/* Longest sample line: 11 keys and 11 numbers of at most 20 digits. */
-#define TM_LINE_MAX 320
 
 /* The shortest possible line: every number a single digit. */
 #define TM_LINE_MIN 80
 
 /*
- * Writes the sample line of @s for a reader that sees the process as @nr,
- * newline included, to @buf (at least TM_LINE_MAX bytes, not terminated).
- * Returns the line's length.
+ * Appends the sample line of @s, for a reader that sees the process as
+ * @nr, newline included, to @m.
  */
-size_t tm_format_sample(char *buf, pid_t nr, const struct task_sample *s);
+void tm_seq_put_sample(struct seq_file *m, pid_t nr,
+		       const struct task_sample *s);
+
+/*
+ * Appends the same line at offset @at of the sysfs page @buf; returns the
+ * bytes written (0 if it does not fit).
+ */
+int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
+			 const struct task_sample *s);
+
+/* The length of that line. */
+int tm_sample_line_len(pid_t nr, const struct task_sample *s);
 
 #endif /* TM_FORMAT_H */

@@ -28,8 +28,9 @@ static void tm_add_targets(void)
 	const int *target = tm_targets(&count);
 
 	for (i = 0; i < count; i++) {
-		int err = target[i] > 0 ? tm_task_add(target[i], false) :
-					  -ESRCH;
+		int err = target[i] > 0 ?
+				  tm_task_add(target[i], &tm_access_module) :
+				  -ESRCH;
 
 		if (err == -ESRCH)
 			pr_warn("target %d: no such process, skipped\n",

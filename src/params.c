@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/time64.h>
@@ -82,6 +83,74 @@ static const struct kernel_param_ops tm_reserve_ops = {
 module_param_cb(reserve, &tm_reserve_ops, &reserve, 0444);
 MODULE_PARM_DESC(reserve,
 		 "Samples pre-allocated in the mempool, 0..65536 (default 64)");
+
+static unsigned int max_tasks = 65536;
+static unsigned int max_user_tasks = 16384;
+static unsigned int exited_keep_s = 300;
+static unsigned int max_exited = 16384;
+
+static int tm_param_set_tasks(const char *val, const struct kernel_param *kp)
+{
+	return tm_param_set_ranged(val, kp->arg, 1, TM_TASKS_MAX);
+}
+
+static const struct kernel_param_ops tm_tasks_ops = {
+	.set = tm_param_set_tasks,
+	.get = param_get_uint,
+};
+module_param_cb(max_tasks, &tm_tasks_ops, &max_tasks, 0644);
+MODULE_PARM_DESC(max_tasks,
+		 "Most processes listed at once, 1..1048576 (default 65536)");
+module_param_cb(max_user_tasks, &tm_tasks_ops, &max_user_tasks, 0644);
+MODULE_PARM_DESC(max_user_tasks,
+		 "Per-user cap on listed processes, 1..1048576 (default 16384)");
+
+static int tm_param_set_max_exited(const char *val,
+				   const struct kernel_param *kp)
+{
+	return tm_param_set_ranged(val, kp->arg, 0, TM_TASKS_MAX);
+}
+
+static const struct kernel_param_ops tm_max_exited_ops = {
+	.set = tm_param_set_max_exited,
+	.get = param_get_uint,
+};
+module_param_cb(max_exited, &tm_max_exited_ops, &max_exited, 0644);
+MODULE_PARM_DESC(max_exited,
+		 "Most exited processes kept, 0..1048576 (default 16384)");
+
+static int tm_param_set_keep(const char *val, const struct kernel_param *kp)
+{
+	return tm_param_set_ranged(val, kp->arg, 0, TM_EXITED_KEEP_S_MAX);
+}
+
+static const struct kernel_param_ops tm_keep_ops = {
+	.set = tm_param_set_keep,
+	.get = param_get_uint,
+};
+module_param_cb(exited_keep_s, &tm_keep_ops, &exited_keep_s, 0644);
+MODULE_PARM_DESC(exited_keep_s,
+		 "Seconds exited processes are kept, 0..86400 (default 300)");
+
+unsigned int tm_max_tasks(void)
+{
+	return READ_ONCE(max_tasks);
+}
+
+unsigned int tm_max_user_tasks(void)
+{
+	return READ_ONCE(max_user_tasks);
+}
+
+unsigned long tm_exited_keep(void)
+{
+	return (unsigned long)READ_ONCE(exited_keep_s) * HZ;
+}
+
+unsigned int tm_max_exited(void)
+{
+	return READ_ONCE(max_exited);
+}
 
 u64 tm_interval_ns(void)
 {

@@ -2,12 +2,19 @@
 /*
  * Reading the statistics of a whole process.
  *
- * The kernel's own helpers for this (thread_group_cputime() and friends)
- * are not exported, so the totals are summed here as the kernel does it:
- * the signal struct holds what exited threads accumulated, and each live
- * thread holds its own share.  A thread that exits moves its share into
- * the signal struct under sig->stats_lock, so the sum is taken inside a
- * read section of that seqlock and retried if an exit raced with it.
+ * The kernel exports no helper that totals a thread group: of
+ * thread_group_cputime() and thread_group_cputime_adjusted() neither is
+ * exported (Kbuild reads Module.symvers to check the latter), and the
+ * exported task_cputime_adjusted() covers one thread only, not the ones
+ * that exited.  So the totals are summed here as /proc's do_task_stat()
+ * does: the signal struct holds what exited threads accumulated, and
+ * each live thread holds its own share.  A thread that exits moves its
+ * share into the signal struct under sig->stats_lock, so the sum is taken
+ * inside a read section of that seqlock and retried if an exit raced with
+ * it.  The fields read are listed in probes/signal_stats_fields.c, which
+ * stops the build (compat.h) if any of them changes.
+ *
+ * RSS comes from the exported helpers, through compat.h's tm_mm_rss().
  */
 #include <linux/math64.h>
 #include <linux/mm.h>

@@ -11,26 +11,25 @@
  * is TM_SAMPLE_UNLINKED) and the walk resumes at the head of its history,
  * since histories only lose samples from their head.
  *
+ * A read shows each history as it stood when the walk reached it: at
+ * most the cap's number of lines, none taken after that moment, however
+ * many read() calls the walk spans.  The samples appended meanwhile show
+ * to the next read from the start.
+ *
  * Rather than taking the history's lock and a reference for every line,
  * the iterator copies up to TM_SEQ_BATCH samples under one hold of the
- * lock and formats the copies: a sample taken or reclaimed meanwhile may
- * or may not show, as with any read in progress.  A seq_file record is
- * as many of the copies as surely fit in the buffer, so that seq_file's
- * work per record is spent once for many lines and no line is formatted
- * twice.  seq_file counts its position in records; the file offset
- * stays in bytes.
+ * lock and hands out the copies, one seq_file record per sample: a
+ * sample taken or reclaimed meanwhile may or may not show, as with any
+ * read in progress.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
-#include <linux/minmax.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/slab.h>
 
 #include "command.h"
 #include "format.h"
@@ -43,13 +42,14 @@
 
 struct tm_iter {
 	struct pid_namespace *ns; /* the opener's */
+	struct tm_access acc; /* the opener's */
 	struct tm_task *task; /* referenced, or NULL */
 	struct task_sample *last; /* referenced: the last one copied, or NULL */
 	struct task_sample *cur; /* in @copy: the record to show, or NULL */
+	u32 end; /* seq of @task's newest sample when the walk reached it */
 	loff_t pos; /* seq_file index of @cur */
 	pid_t nr; /* @task's PID in @ns */
 	unsigned int nr_copies;
-	unsigned int shown; /* lines the last ->show() of @cur wrote */
 	struct task_sample copy[TM_SEQ_BATCH]; /* the next lines of @task */
 };
 
@@ -67,15 +67,16 @@ static void tm_iter_drop(struct tm_iter *it)
 /* Copies the next samples of the task; NULL at the end of its history. */
 static struct task_sample *tm_iter_fill(struct tm_iter *it)
 {
-	it->nr_copies =
-		tm_history_copy(it->task, &it->last, it->copy, TM_SEQ_BATCH);
+	it->nr_copies = tm_history_copy(it->task, &it->last, &it->end, it->copy,
+					TM_SEQ_BATCH);
 	it->cur = it->nr_copies ? it->copy : NULL;
 	return it->cur;
 }
 
 /*
  * Stands the iterator on the first sample of @t or of a later task that
- * has one and is visible in the reader's namespace.  Takes over the
+ * has one, is visible in the reader's namespace and that the opener of
+ * the file may see.  Takes over the
  * reference on @t.
  */
 static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
@@ -84,7 +85,7 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 		struct tm_task *next;
 
 		it->nr = pid_nr_ns(t->pid, it->ns);
-		if (it->nr) {
+		if (it->nr && tm_task_allowed(t, &it->acc)) {
 			it->task = t;
 			if (tm_iter_fill(it))
 				return it->cur;
@@ -98,12 +99,12 @@ static struct task_sample *tm_iter_enter(struct tm_iter *it, struct tm_task *t)
 	return NULL;
 }
 
-/* Moves @n lines on. */
-static struct task_sample *tm_iter_advance(struct tm_iter *it, unsigned int n)
+/* Moves one line on. */
+static struct task_sample *tm_iter_advance(struct tm_iter *it)
 {
 	struct tm_task *t;
 
-	it->cur += n;
+	it->cur++;
 	if (it->cur < it->copy + it->nr_copies)
 		return it->cur;
 	if (tm_iter_fill(it))
@@ -122,14 +123,11 @@ static void *tm_seq_start(struct seq_file *m, loff_t *pos)
 	if (*pos && *pos == it->pos)
 		return it->cur;
 
-	/*
-	 * A rewind: walk from the start.  (seq_file's seeks restart at 0
-	 * too; were it to ask for another record, take it as a line.)
-	 */
+	/* A rewind: walk from the start (seq_file's seeks restart at 0). */
 	tm_iter_drop(it);
 	s = tm_iter_enter(it, tm_task_next(NULL));
 	for (it->pos = 0; s && it->pos < *pos; it->pos++)
-		s = tm_iter_advance(it, 1);
+		s = tm_iter_advance(it);
 	it->pos = *pos;
 	return s;
 }
@@ -139,7 +137,7 @@ static void *tm_seq_next(struct seq_file *m, void *v, loff_t *pos)
 	struct tm_iter *it = m->private;
 
 	it->pos = ++*pos;
-	return tm_iter_advance(it, it->shown);
+	return tm_iter_advance(it);
 }
 
 static void tm_seq_stop(struct seq_file *m, void *v)
@@ -147,61 +145,12 @@ static void tm_seq_stop(struct seq_file *m, void *v)
 	/* The iterator keeps its references until the next read. */
 }
 
-/*
- * Formats the lines straight into the seq_file buffer, as many as surely
- * fit.  When not even one does, the buffer is marked full: seq_file then
- * hands it out and calls again with an empty one, which always has room
- * for a line.
- */
 static int tm_seq_show(struct seq_file *m, void *v)
 {
 	struct tm_iter *it = m->private;
-	struct task_sample *end = it->copy + it->nr_copies;
-	struct task_sample *s;
-	char *buf;
 
-	for (s = v; s < end && seq_get_buf(m, &buf) >= TM_LINE_MAX; s++)
-		seq_commit(m, tm_format_sample(buf, it->nr, s));
-	it->shown = s - (struct task_sample *)v;
-	if (!it->shown)
-		seq_commit(m, -1);
+	tm_seq_put_sample(m, it->nr, v);
 	return 0;
-}
-
-/*
- * seq_file's buffer is one page, and one read() returns at most one
- * buffer: about 40 lines, so a system call and a stop/start of the
- * iterator for every 40 lines.  A reader asking for more at once (cat
- * asks for 128 KiB) gets a buffer as large as its request, up to this.
- */
-#define TM_SEQ_BUF_MAX (128 * 1024)
-
-/* Gives @m a buffer of up to TM_SEQ_BUF_MAX for a first read of @size. */
-static void tm_seq_grow_buf(struct seq_file *m, size_t size)
-{
-	size_t want = min_t(size_t, PAGE_ALIGN(size), TM_SEQ_BUF_MAX);
-
-	if (m->buf || want <= PAGE_SIZE)
-		return;
-	/*
-	 * Only a speed-up: on failure seq_read() allocates its usual page,
-	 * so fail quietly (a vmalloc() that fails would log a warning).
-	 */
-	m->buf = kvmalloc(want, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (m->buf)
-		m->size = want;
-}
-
-static ssize_t tm_seq_read(struct file *file, char __user *ubuf, size_t size,
-			   loff_t *ppos)
-{
-	struct seq_file *m = file->private_data;
-
-	/* Another read() of this file may be using the buffer. */
-	mutex_lock(&m->lock);
-	tm_seq_grow_buf(m, size);
-	mutex_unlock(&m->lock);
-	return seq_read(file, ubuf, size, ppos);
 }
 
 static const struct seq_operations tm_seq_ops = {
@@ -221,6 +170,7 @@ static int tm_seq_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->ns = get_pid_ns(task_active_pid_ns(current));
+	tm_access_of_file(file, &it->acc);
 	return 0;
 }
 
@@ -237,7 +187,7 @@ static int tm_seq_release(struct inode *inode, struct file *file)
 const struct file_operations tm_history_fops = {
 	.owner = THIS_MODULE,
 	.open = tm_seq_open,
-	.read = tm_seq_read,
+	.read = seq_read,
 	.llseek = seq_lseek,
 	.write = tm_cmd_write,
 	.release = tm_seq_release,

@@ -12,9 +12,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
-#include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 
 #include "tasks.h"
 #include "params.h"
@@ -26,91 +24,32 @@ static DEFINE_SPINLOCK(tm_sampler_thread_lock);
 static bool tm_kicked;
 
 /*
- * Held across a sweep and by the pause switch, so that once "stop" has
- * been written no sample is added any more, not even by a sweep that was
- * already under way.  Nothing else takes it: readers, writers and the
- * shrinker never wait for a sweep.
+ * The pause switch.  Its promise (once "stop" has been written no sample
+ * is added any more, not even by a sweep under way) is kept by the
+ * history store (tm_history_set_paused()), not by a lock held across the
+ * sweep: this lock only orders the writes of the switch.
  */
-static DEFINE_MUTEX(tm_sweep_lock);
-static bool tm_paused; /* under tm_sweep_lock */
+static DEFINE_MUTEX(tm_pause_lock);
+static bool tm_paused; /* written under tm_pause_lock */
 
 /*
- * Snapshot of the task list, with a reference to each task, kept from
- * sweep to sweep until the list changes (or a task exits, or sampling
- * is paused): taking and dropping N references and walking the list
- * under its lock at every sweep would cost more than sampling some of
- * the tasks.  All under tm_sweep_lock.
+ * One sweep samples every listed process that has not exited.  The list
+ * is walked one reference at a time (tm_task_next()), so that no lock of
+ * the list is held while a process is sampled.
  */
-static struct tm_task **tm_sweep_tasks;
-static unsigned int tm_sweep_size; /* entries allocated */
-static unsigned int tm_sweep_nr; /* tasks held */
-static unsigned long tm_sweep_gen; /* generation of the list they reflect */
-static bool tm_sweep_valid;
-
-/* The samples of a sweep, allocated in bulk before it. */
-static struct task_sample **tm_sweep_samples;
-static unsigned int tm_sweep_samples_size;
-
-/* Allocates the samples of a sweep of @n tasks; returns how many. */
-static unsigned int tm_sweep_alloc(unsigned int n)
-{
-	if (n > tm_sweep_samples_size) {
-		unsigned int want = n + n / 2 + 16;
-		size_t size = sizeof(*tm_sweep_samples);
-
-		kvfree(tm_sweep_samples);
-		tm_sweep_samples = kvmalloc_array(want, size, GFP_KERNEL);
-		tm_sweep_samples_size = tm_sweep_samples ? want : 0;
-		if (!tm_sweep_samples)
-			return 0;
-	}
-	return tm_sample_alloc_bulk(tm_sweep_samples, n);
-}
-
-/* Drops the snapshot's references; under tm_sweep_lock. */
-static void tm_sweep_release(void)
-{
-	while (tm_sweep_nr)
-		tm_task_put(tm_sweep_tasks[--tm_sweep_nr]);
-	tm_sweep_valid = false;
-}
-
-/* The tasks to sample, snapshot again if the list changed; or -ENOMEM. */
-static int tm_sweep_refresh(void)
-{
-	int n;
-
-	if (tm_sweep_valid && !tm_history_changed(tm_sweep_gen))
-		return tm_sweep_nr;
-	tm_sweep_release();
-	n = tm_history_snapshot(&tm_sweep_tasks, &tm_sweep_size, &tm_sweep_gen);
-	if (n < 0)
-		return n;
-	tm_sweep_nr = n;
-	tm_sweep_valid = true;
-	return n;
-}
-
 static void tm_sweep(void)
 {
 	unsigned int cap = tm_max_samples();
-	unsigned int got = 0;
-	int i, n;
+	struct tm_task *t, *next;
 
-	mutex_lock(&tm_sweep_lock);
-	n = tm_paused ? 0 : tm_sweep_refresh();
-	if (n > 0)
-		got = tm_sweep_alloc(n);
-	for (i = 0; i < n; i++) {
-		struct task_sample *s = NULL;
-
-		if ((unsigned int)i < got)
-			s = tm_sweep_samples[i];
-		/* An exited task is left out of the next snapshot. */
-		if (!tm_task_sample_into(tm_sweep_tasks[i], cap, s))
-			tm_sweep_valid = false;
+	for (t = READ_ONCE(tm_paused) ? NULL : tm_task_next(NULL); t;
+	     t = next) {
+		if (!READ_ONCE(t->exited))
+			tm_task_sample(t, cap);
+		next = tm_task_next(t);
+		tm_task_put(t);
 	}
-	mutex_unlock(&tm_sweep_lock);
+	tm_tasks_reap_exited(tm_exited_keep(), tm_max_exited());
 }
 
 u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
@@ -197,15 +136,6 @@ void tm_sampler_stop(void)
 	spin_unlock(&tm_sampler_thread_lock);
 	if (t)
 		kthread_stop(t);
-	mutex_lock(&tm_sweep_lock);
-	tm_sweep_release();
-	mutex_unlock(&tm_sweep_lock);
-	kvfree(tm_sweep_tasks);
-	tm_sweep_tasks = NULL;
-	tm_sweep_size = 0;
-	kvfree(tm_sweep_samples);
-	tm_sweep_samples = NULL;
-	tm_sweep_samples_size = 0;
 }
 
 static void tm_sampler_wake(void)
@@ -226,13 +156,11 @@ void tm_sampler_set_paused(bool paused)
 {
 	bool was_paused;
 
-	mutex_lock(&tm_sweep_lock);
+	mutex_lock(&tm_pause_lock);
 	was_paused = tm_paused;
-	tm_paused = paused;
-	/* A paused sampler holds no task: removed ones are freed at once. */
-	if (paused)
-		tm_sweep_release();
-	mutex_unlock(&tm_sweep_lock);
+	WRITE_ONCE(tm_paused, paused);
+	tm_history_set_paused(paused);
+	mutex_unlock(&tm_pause_lock);
 	/* On resume, start a fresh period rather than sampling at once. */
 	if (was_paused && !paused)
 		tm_sampler_kick();

@@ -12,9 +12,6 @@
 #include "compat.h"
 #include "store.h"
 
-/* Samples taken from the slab per call in tm_sample_alloc_bulk(). */
-#define TM_SAMPLE_BULK 64U
-
 static struct kmem_cache *tm_sample_cache;
 static mempool_t *tm_sample_pool;
 
@@ -45,19 +42,23 @@ void tm_sample_exit(void)
 }
 
 /*
- * Called with no lock held.  The first attempt may enter direct reclaim
+ * Called with no lock held; the sample is charged to @memcg (if not
+ * NULL), the reserve's are charged to nobody.  The first attempt may enter direct reclaim
  * once (and so call our own shrinker, which is why no history lock may be
  * held here) but never retries hard nor wakes the OOM killer.  When that
  * fails the mempool reserve is used without sleeping: mempool_alloc() with
  * a sleeping mask would wait for a sample to be freed, possibly forever,
  * and the sampler must stay stoppable.
  */
-struct task_sample *tm_sample_alloc(void)
+struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 {
+	struct mem_cgroup *old = tm_memcg_use(memcg);
 	struct task_sample *s;
 
-	s = kmem_cache_alloc(tm_sample_cache,
-			     GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	s = kmem_cache_alloc(tm_sample_cache, GFP_KERNEL | __GFP_NORETRY |
+						      __GFP_NOWARN |
+						      TM_GFP_ACCOUNT);
+	tm_memcg_use(old);
 	if (!s)
 		s = mempool_alloc(tm_sample_pool, GFP_NOWAIT | __GFP_NOWARN);
 	if (!s) {
@@ -68,36 +69,6 @@ struct task_sample *tm_sample_alloc(void)
 	kref_init(&s->ref);
 	atomic_long_inc(&tm_created);
 	return s;
-}
-
-/*
- * Fills @arr with up to @n new samples at once, as tm_sample_alloc() would
- * one by one but taking the slab's per-CPU freelist once per chunk rather
- * than once per sample; returns how many.  It stops at the first chunk the
- * slab cannot give (the caller then falls back to tm_sample_alloc(), which
- * also has the reserve).  Called with no lock held, like tm_sample_alloc().
- */
-unsigned int tm_sample_alloc_bulk(struct task_sample **arr, unsigned int n)
-{
-	unsigned int i, got = 0;
-
-	while (got < n) {
-		/* Interrupts stay off while a chunk is taken: keep it short. */
-		unsigned int want = min(n - got, TM_SAMPLE_BULK);
-
-		if (!kmem_cache_alloc_bulk(tm_sample_cache,
-					   GFP_KERNEL | __GFP_NORETRY |
-						   __GFP_NOWARN,
-					   want, (void **)(arr + got)))
-			break;
-		got += want;
-	}
-	for (i = 0; i < got; i++) {
-		arr[i]->next = NULL;
-		kref_init(&arr[i]->ref);
-	}
-	atomic_long_add(got, &tm_created);
-	return got;
 }
 
 void tm_sample_skipped(void)

@@ -6,6 +6,8 @@
 #include <linux/poison.h>
 #include <linux/types.h>
 
+struct mem_cgroup;
+
 /*
  * One snapshot of a process, immutable once it is linked into a history.
  *
@@ -19,6 +21,7 @@ struct task_sample {
 	struct task_sample *next;
 	struct kref ref;
 	u32 threads;
+	u32 seq; /* order in its history (wraps; compare with tm_seq_after) */
 	u64 ts; /* CLOCK_BOOTTIME, ns */
 	u64 utime; /* ns */
 	u64 stime; /* ns */
@@ -29,6 +32,12 @@ struct task_sample {
 	u64 nvcsw;
 	u64 nivcsw;
 };
+
+/* Whether sequence number @a comes after @b, across the wrap. */
+static inline bool tm_seq_after(u32 a, u32 b)
+{
+	return (s32)(a - b) > 0;
+}
 
 #define TM_SAMPLE_UNLINKED ((struct task_sample *)LIST_POISON1)
 
@@ -42,8 +51,7 @@ struct tm_sample_counts {
 int tm_sample_init(unsigned int reserve);
 void tm_sample_exit(void);
 
-struct task_sample *tm_sample_alloc(void);
-unsigned int tm_sample_alloc_bulk(struct task_sample **arr, unsigned int n);
+struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg);
 void tm_sample_skipped(void);
 
 static inline void tm_sample_get(struct task_sample *s)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/taskmonitor: the newest samples of all tasks, merged by
- * time, in one page; "stop" and "start" pause and resume sampling.
+ * /sys/kernel/taskmonitor: the newest samples of all tasks that the
+ * reading process may see, merged by time, in one page; "stop" and
+ * "start" pause and resume sampling.
  *
  * A sysfs read cannot go past one page, so only the newest lines that fit
  * are shown.  Each history's newest TM_RECENT_WINDOW samples are reachable
@@ -37,6 +38,7 @@ struct tm_recent_line {
 /* The newest samples seen so far, in no order; @oldest indexes the min. */
 struct tm_recent {
 	struct pid_namespace *ns;
+	struct tm_access acc;
 	unsigned int count;
 	unsigned int oldest;
 	struct tm_recent_line line[TM_SYSFS_LINES];
@@ -80,15 +82,14 @@ static void tm_recent_offer(struct tm_recent *r, const struct task_sample *s,
 	tm_recent_find_oldest(r);
 }
 
-/* Called for each listed task, with tm_tasks_lock held. */
-static void tm_recent_collect(struct tm_task *t, void *arg)
+/* Offers the newest samples of @t, if the reader may see it. */
+static void tm_recent_collect(struct tm_task *t, struct tm_recent *r)
 {
-	struct tm_recent *r = arg;
 	struct task_sample *s;
 	unsigned long skip;
 	pid_t nr = pid_nr_ns(t->pid, r->ns);
 
-	if (!nr)
+	if (!nr || !tm_task_allowed(t, &r->acc))
 		return;
 	mutex_lock(&t->lock);
 	/* Only the task's newest TM_SYSFS_LINES samples can be shown. */
@@ -107,29 +108,29 @@ static void tm_recent_collect(struct tm_task *t, void *arg)
 /* Emits the newest lines that fit in a page, oldest first. */
 static ssize_t tm_recent_emit(struct tm_recent *r, char *buf)
 {
-	char line[TM_LINE_MAX];
-	size_t room = PAGE_SIZE - 1, len = 0;
+	size_t room = PAGE_SIZE - 1;
 	unsigned int first = r->count, i;
+	int len = 0;
 
 	sort(r->line, r->count, sizeof(r->line[0]), tm_recent_cmp, NULL);
 	while (first > 0) {
-		size_t n = tm_format_sample(line, r->line[first - 1].nr,
-					    &r->line[first - 1].s);
+		size_t n = tm_sample_line_len(r->line[first - 1].nr,
+					      &r->line[first - 1].s);
 		if (n > room)
 			break;
 		room -= n;
 		first--;
 	}
-	/* Same samples, same lengths: the lines chosen above fit. */
 	for (i = first; i < r->count; i++)
-		len += tm_format_sample(buf + len, r->line[i].nr,
-					&r->line[i].s);
+		len += tm_sysfs_emit_sample(buf, len, r->line[i].nr,
+					    &r->line[i].s);
 	return len;
 }
 
 static ssize_t taskmonitor_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
+	struct tm_task *t, *next;
 	struct tm_recent *r;
 	ssize_t len;
 
@@ -137,7 +138,14 @@ static ssize_t taskmonitor_show(struct kobject *kobj,
 	if (!r)
 		return -ENOMEM;
 	r->ns = task_active_pid_ns(current);
-	tm_history_visit_tasks(tm_recent_collect, r);
+	/* show() gets no file: the reader is the caller. */
+	tm_access_of_caller(&r->acc);
+	/* One task at a time: no lock of the list is held across the read. */
+	for (t = tm_task_next(NULL); t; t = next) {
+		tm_recent_collect(t, r);
+		next = tm_task_next(t);
+		tm_task_put(t);
+	}
 	len = tm_recent_emit(r, buf);
 	kfree(r);
 	return len;

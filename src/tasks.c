@@ -2,24 +2,35 @@
 /*
  * The monitored processes and their histories.
  *
- * Locking: tm_tasks_lock protects the list of tasks and each task's
- * "removed" flag; a task's own mutex protects its history.  The only
- * nesting is tm_tasks_lock then a task lock, and the shrinker only ever
- * trylocks both.  No allocation happens under either lock, so reclaim
- * (and with it our shrinker) never runs while one of them is held.
+ * Locking:
+ * - tm_tasks_lock (mutex) serializes changes to the list of tasks and
+ *   its indexes (by pid, per user, the exited list) and each task's
+ *   "removed" flag.  Readers and the sampler take it only to step from
+ *   one task to the next (tm_task_next()), never across a whole sweep or
+ *   read; the shrinker does not take it at all: it walks the list under
+ *   RCU (tasks are unlinked with list_del_rcu() and freed after a grace
+ *   period).
+ * - A task's own mutex, t->lock, protects its history and last known
+ *   IDs.  The only nesting is tm_tasks_lock then a task lock.  The
+ *   shrinker only ever trylocks task locks.
+ * - No allocation happens under either lock, so reclaim (and with it our
+ *   shrinker) never runs while one of them is held.
+ * - Appending a sample happens inside an RCU read section, inside t->lock,
+ *   after checking tm_history_paused: tm_history_set_paused(true) then
+ *   waits for a grace period, after which no append can happen ("stop").
  *
- * The sampler keeps its snapshot of the list, and a reference to each
- * task in it, from sweep to sweep while tm_tasks_gen (bumped under
- * tm_tasks_lock by every addition and removal) stays the same.  So a
- * sweep may still hold a task that has just been removed: its "cleared"
- * flag, set under its lock when its history is emptied for good, makes
- * it refuse the sample.
+ * A sweep or a reader holds a reference to the task it is at, with no
+ * lock, so it may still hold a task that has just been removed: its
+ * "cleared" flag, set under its lock when its history is emptied for
+ * good, makes it refuse the sample.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/hashtable.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -31,16 +42,32 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "tasks.h"
 #include "store.h"
+#include "params.h"
 #include "procstat.h"
 
 static LIST_HEAD(tm_tasks);
 static DEFINE_MUTEX(tm_tasks_lock);
 static unsigned int tm_nr_tasks; /* listed; written under the lock */
 static u64 tm_next_id; /* under the lock */
-/* Bumped, under the lock, whenever a task joins or leaves the list. */
-static unsigned long tm_tasks_gen;
+/* The listed tasks by struct pid, for the duplicate check (the lock). */
+static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
+/* The listed tasks found exited, in the order found (the lock). */
+static LIST_HEAD(tm_exited);
+static unsigned int tm_nr_exited; /* under the lock */
+/* Appends are refused (tm_history_set_paused()). */
+static bool tm_history_paused;
+
+/* How many tasks a non-administrator listed, by euid (tm_tasks_lock). */
+struct tm_user {
+	struct hlist_node node;
+	kuid_t euid;
+	unsigned int nr_tasks;
+};
+
+static DEFINE_HASHTABLE(tm_users, 6);
 static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
 
 /*
@@ -55,6 +82,7 @@ static bool tm_reclaim_seen;
 static void tm_history_append_locked(struct tm_task *t, struct task_sample *s)
 {
 	s->next = NULL;
+	s->seq = t->next_seq++;
 	if (t->tail)
 		t->tail->next = s;
 	else
@@ -103,7 +131,9 @@ static void tm_task_release(struct kref *ref)
 
 	tm_history_clear(t);
 	put_pid(t->pid);
-	kfree(t);
+	tm_memcg_put(t->memcg);
+	/* The shrinker may still be looking at it, under RCU. */
+	kfree_rcu(t, rcu);
 }
 
 void tm_task_put(struct tm_task *t)
@@ -130,11 +160,25 @@ static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
 	return err;
 }
 
-static bool tm_owned_by_current(kuid_t uid, kuid_t euid)
-{
-	kuid_t me = current_euid();
+const struct tm_access tm_access_module = { .admin = true };
 
-	return uid_eq(uid, me) && uid_eq(euid, me);
+void tm_access_of_file(const struct file *file, struct tm_access *acc)
+{
+	acc->euid = file->f_cred->euid;
+	/* Not a capability in a user namespace that anyone can create. */
+	acc->admin = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+void tm_access_of_caller(struct tm_access *acc)
+{
+	acc->euid = current_euid();
+	acc->admin = capable(CAP_SYS_ADMIN);
+}
+
+static bool tm_ids_allowed(kuid_t uid, kuid_t euid, const struct tm_access *acc)
+{
+	return acc->admin ||
+	       (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
 static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
@@ -144,9 +188,12 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	if (!t)
 		return NULL;
 	INIT_LIST_HEAD(&t->node);
+	INIT_LIST_HEAD(&t->exited_node);
 	kref_init(&t->ref);
 	mutex_init(&t->lock);
 	t->pid = get_pid(pid);
+	/* Its samples are charged to whoever asked for them. */
+	t->memcg = tm_memcg_get_current();
 	t->uid = uid;
 	t->euid = euid;
 	return t;
@@ -156,14 +203,100 @@ static bool tm_task_listed_locked(struct pid *pid)
 {
 	struct tm_task *t;
 
-	list_for_each_entry(t, &tm_tasks, node)
+	hash_for_each_possible(tm_tasks_by_pid, t, pid_node, (unsigned long)pid)
 		if (t->pid == pid)
 			return true;
 	return false;
 }
 
-static int tm_task_add_pid(struct pid *pid, bool check_perm)
+static struct tm_user *tm_user_find_locked(kuid_t euid)
 {
+	struct tm_user *u;
+
+	hash_for_each_possible(tm_users, u, node, __kuid_val(euid))
+		if (uid_eq(u->euid, euid))
+			return u;
+	return NULL;
+}
+
+/*
+ * Counts @t against @acc's user, unless an administrator added it; the
+ * user's entry is made from *@spare (allocated before the lock) if it
+ * has none yet.
+ */
+static int tm_user_charge_locked(struct tm_task *t, const struct tm_access *acc,
+				 struct tm_user **spare)
+{
+	struct tm_user *u;
+
+	if (acc->admin)
+		return 0;
+	u = tm_user_find_locked(acc->euid);
+	if (u && u->nr_tasks >= tm_max_user_tasks())
+		return -EDQUOT;
+	if (!u) {
+		u = *spare;
+		*spare = NULL;
+		u->euid = acc->euid;
+		hash_add(tm_users, &u->node, __kuid_val(u->euid));
+	}
+	u->nr_tasks++;
+	t->user = u;
+	return 0;
+}
+
+static void tm_user_uncharge_locked(struct tm_task *t)
+{
+	struct tm_user *u = t->user;
+
+	t->user = NULL;
+	if (u && !--u->nr_tasks) {
+		hash_del(&u->node);
+		kfree(u);
+	}
+}
+
+/* Lists @t for @acc, or says why not. */
+static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
+			       struct tm_user **spare)
+{
+	int err;
+
+	if (tm_task_listed_locked(t->pid))
+		return -EEXIST;
+	if (tm_nr_tasks >= tm_max_tasks())
+		return -ENOSPC;
+	err = tm_user_charge_locked(t, acc, spare);
+	if (err)
+		return err;
+	t->id = ++tm_next_id;
+	list_add_tail_rcu(&t->node, &tm_tasks);
+	hash_add(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
+	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+	return 0;
+}
+
+/*
+ * Takes @t off the list (and every index) onto @victims, through its
+ * exited_node: its node stays readable for walkers under RCU.
+ */
+static void tm_task_unlink_locked(struct tm_task *t, struct list_head *victims)
+{
+	list_del_rcu(&t->node);
+	hash_del(&t->pid_node);
+	if (!list_empty(&t->exited_node)) {
+		list_del(&t->exited_node);
+		tm_nr_exited--;
+	}
+	list_add_tail(&t->exited_node, victims);
+	tm_user_uncharge_locked(t);
+	t->removed = true;
+	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
+}
+
+static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
+{
+	struct tm_user *spare = NULL;
 	struct tm_task *t;
 	kuid_t uid, euid;
 	int err;
@@ -171,50 +304,52 @@ static int tm_task_add_pid(struct pid *pid, bool check_perm)
 	err = tm_pid_owner(pid, &uid, &euid);
 	if (err)
 		return err;
-	if (check_perm && !tm_owned_by_current(uid, euid) &&
-	    !capable(CAP_SYS_ADMIN))
+	if (!tm_ids_allowed(uid, euid, acc))
 		return -EPERM;
 
 	t = tm_task_create(pid, uid, euid);
-	if (!t)
-		return -ENOMEM;
-
-	mutex_lock(&tm_tasks_lock);
-	if (tm_task_listed_locked(pid)) {
-		err = -EEXIST;
+	if (!acc->admin)
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!t || (!acc->admin && !spare)) {
+		err = -ENOMEM;
 	} else {
-		t->id = ++tm_next_id;
-		list_add_tail(&t->node, &tm_tasks);
-		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
-		WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
+		mutex_lock(&tm_tasks_lock);
+		err = tm_task_link_locked(t, acc, &spare);
+		mutex_unlock(&tm_tasks_lock);
 	}
-	mutex_unlock(&tm_tasks_lock);
-
-	if (err)
+	kfree(spare);
+	if (err && t)
 		tm_task_put(t);
 	return err;
 }
 
 /* @nr is looked up in the caller's PID namespace. */
-int tm_task_add(pid_t nr, bool check_perm)
+int tm_task_add(pid_t nr, const struct tm_access *acc)
 {
 	struct pid *pid = find_get_pid(nr);
 	int err;
 
 	if (!pid)
 		return -ESRCH;
-	err = tm_task_add_pid(pid, check_perm);
+	err = tm_task_add_pid(pid, acc);
 	put_pid(pid);
 	return err;
 }
 
-static bool tm_task_owned_by_current(struct tm_task *t)
+bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 {
-	kuid_t uid = t->uid, euid = t->euid;
+	kuid_t uid, euid;
 
-	/* A live process is judged on its current IDs. */
-	tm_pid_owner(t->pid, &uid, &euid);
-	return tm_owned_by_current(uid, euid);
+	if (acc->admin)
+		return true;
+	/* A live process is judged on its current IDs, else on the last. */
+	if (tm_pid_owner(t->pid, &uid, &euid)) {
+		mutex_lock(&t->lock);
+		uid = t->uid;
+		euid = t->euid;
+		mutex_unlock(&t->lock);
+	}
+	return tm_ids_allowed(uid, euid, acc);
 }
 
 /*
@@ -222,7 +357,8 @@ static bool tm_task_owned_by_current(struct tm_task *t)
  * them if one may not be removed by the caller.
  */
 static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
-				  bool admin, struct list_head *victims)
+				  const struct tm_access *acc,
+				  struct list_head *victims)
 {
 	struct tm_task *t, *tmp;
 	bool found = false;
@@ -230,21 +366,16 @@ static int tm_take_victims_locked(pid_t nr, struct pid_namespace *ns,
 	list_for_each_entry(t, &tm_tasks, node) {
 		if (pid_nr_ns(t->pid, ns) != nr)
 			continue;
-		if (!admin && !tm_task_owned_by_current(t))
+		if (!tm_task_allowed(t, acc))
 			return -EPERM;
 		found = true;
 	}
 	if (!found)
 		return -ENOENT;
 
-	list_for_each_entry_safe(t, tmp, &tm_tasks, node) {
-		if (pid_nr_ns(t->pid, ns) != nr)
-			continue;
-		list_move_tail(&t->node, victims);
-		t->removed = true;
-		WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
-	}
-	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
+	list_for_each_entry_safe(t, tmp, &tm_tasks, node)
+		if (pid_nr_ns(t->pid, ns) == nr)
+			tm_task_unlink_locked(t, victims);
 	return 0;
 }
 
@@ -252,30 +383,23 @@ static void tm_tasks_dispose(struct list_head *victims)
 {
 	struct tm_task *t, *tmp;
 
-	list_for_each_entry_safe(t, tmp, victims, node) {
-		list_del_init(&t->node);
+	list_for_each_entry_safe(t, tmp, victims, exited_node) {
+		list_del_init(&t->exited_node);
 		/* Free the history now, even if a reader still holds @t. */
 		tm_history_clear(t);
 		tm_task_put(t);
 	}
 }
 
-int tm_task_remove(pid_t nr, bool check_perm)
+int tm_task_remove(pid_t nr, const struct tm_access *acc)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	bool admin = !check_perm;
 	LIST_HEAD(victims);
 	int err;
 
-	for (;;) {
-		mutex_lock(&tm_tasks_lock);
-		err = tm_take_victims_locked(nr, ns, admin, &victims);
-		mutex_unlock(&tm_tasks_lock);
-		/* capable() is asked only when ownership does not suffice. */
-		if (err != -EPERM || admin || !capable(CAP_SYS_ADMIN))
-			break;
-		admin = true;
-	}
+	mutex_lock(&tm_tasks_lock);
+	err = tm_take_victims_locked(nr, ns, acc, &victims);
+	mutex_unlock(&tm_tasks_lock);
 	if (!err)
 		tm_tasks_dispose(&victims);
 	return err;
@@ -284,14 +408,39 @@ int tm_task_remove(pid_t nr, bool check_perm)
 void tm_history_exit(void)
 {
 	LIST_HEAD(victims);
-	struct tm_task *t;
+	struct tm_task *t, *tmp;
 
 	mutex_lock(&tm_tasks_lock);
-	list_for_each_entry(t, &tm_tasks, node)
-		t->removed = true;
-	list_splice_init(&tm_tasks, &victims);
-	WRITE_ONCE(tm_nr_tasks, 0);
-	WRITE_ONCE(tm_tasks_gen, tm_tasks_gen + 1);
+	list_for_each_entry_safe(t, tmp, &tm_tasks, node)
+		tm_task_unlink_locked(t, &victims);
+	mutex_unlock(&tm_tasks_lock);
+	tm_tasks_dispose(&victims);
+}
+
+/* Puts @t, just found exited, on the exited list. */
+static void tm_task_note_exit(struct tm_task *t)
+{
+	mutex_lock(&tm_tasks_lock);
+	if (!t->removed && list_empty(&t->exited_node)) {
+		t->exited_at = jiffies;
+		list_add_tail(&t->exited_node, &tm_exited);
+		tm_nr_exited++;
+	}
+	mutex_unlock(&tm_tasks_lock);
+}
+
+void tm_tasks_reap_exited(unsigned long keep, unsigned int max)
+{
+	LIST_HEAD(victims);
+	struct tm_task *t, *tmp;
+
+	mutex_lock(&tm_tasks_lock);
+	list_for_each_entry_safe(t, tmp, &tm_exited, exited_node) {
+		if (tm_nr_exited <= max &&
+		    time_before(jiffies, t->exited_at + keep))
+			break;
+		tm_task_unlink_locked(t, &victims);
+	}
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
@@ -322,33 +471,37 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
-	tm_task_sample_into(t, cap, NULL);
-}
-
-bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
-			 struct task_sample *s)
-{
 	bool reclaiming = tm_history_reclaiming();
+	struct task_sample *s = tm_sample_alloc(t->memcg);
 	struct tm_cputime ct;
 	unsigned long limit;
+	kuid_t uid, euid;
+	bool owner_known;
 
 	if (!s)
-		s = tm_sample_alloc();
-	if (!s)
-		return true;
+		return;
 	if (!tm_stats_read(t->pid, s, &ct)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
-		return false;
+		tm_task_note_exit(t);
+		return;
 	}
 	s->ts = ktime_get_boottime_ns();
+	owner_known = !tm_pid_owner(t->pid, &uid, &euid);
 
 	mutex_lock(&t->lock);
-	if (t->cleared) {
-		/* Removed since the caller's snapshot: keep nothing. */
+	if (owner_known) {
+		t->uid = uid;
+		t->euid = euid;
+	}
+	/* tm_history_set_paused() waits for this section to end. */
+	rcu_read_lock();
+	if (t->cleared || READ_ONCE(tm_history_paused)) {
+		/* Removed since the sweep took it, or stopped: keep nothing. */
+		rcu_read_unlock();
 		mutex_unlock(&t->lock);
 		tm_sample_put(s);
-		return true;
+		return;
 	}
 	tm_cputime_settle(&ct, &t->utime, &t->stime);
 	s->utime = t->utime;
@@ -357,56 +510,16 @@ bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
 	tm_history_append_locked(t, s);
 	while (t->nr_samples > limit)
 		tm_history_drop_oldest_locked(t);
+	rcu_read_unlock();
 	mutex_unlock(&t->lock);
-	return true;
 }
 
-static int tm_snapshot_grow(struct tm_task ***arr, unsigned int *size,
-			    unsigned int want)
+void tm_history_set_paused(bool paused)
 {
-	struct tm_task **bigger;
-
-	want += want / 2 + 16;
-	bigger = kvmalloc_array(want, sizeof(*bigger), GFP_KERNEL);
-	if (!bigger)
-		return -ENOMEM;
-	kvfree(*arr);
-	*arr = bigger;
-	*size = want;
-	return 0;
-}
-
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
-			unsigned long *gen)
-{
-	struct tm_task *t;
-	int n = 0;
-
-	/* Grow the array outside the lock, then check it is still enough. */
-	for (;;) {
-		unsigned int want = READ_ONCE(tm_nr_tasks);
-
-		if (want > *size && tm_snapshot_grow(arr, size, want))
-			return -ENOMEM;
-		mutex_lock(&tm_tasks_lock);
-		if (tm_nr_tasks <= *size)
-			break;
-		mutex_unlock(&tm_tasks_lock);
-	}
-	list_for_each_entry(t, &tm_tasks, node) {
-		if (READ_ONCE(t->exited))
-			continue;
-		kref_get(&t->ref);
-		(*arr)[n++] = t;
-	}
-	*gen = tm_tasks_gen;
-	mutex_unlock(&tm_tasks_lock);
-	return n;
-}
-
-bool tm_history_changed(unsigned long gen)
-{
-	return READ_ONCE(tm_tasks_gen) != gen;
+	WRITE_ONCE(tm_history_paused, paused);
+	/* An append that saw the old value has ended after this. */
+	if (paused)
+		synchronize_rcu();
 }
 
 /* Readers. */
@@ -441,37 +554,30 @@ struct tm_task *tm_task_next(struct tm_task *prev)
  * instead of a get and a put per line: the caller formats the copies.
  */
 unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     struct task_sample *dst, unsigned int max)
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max)
 {
-	struct task_sample *prev = *last, *s, *end = NULL;
+	struct task_sample *prev = *last, *s, *copied = NULL;
 	unsigned int n = 0;
 
 	mutex_lock(&t->lock);
+	if (!prev && t->tail)
+		*end = t->tail->seq;
 	/* Histories lose samples only at their head: resume there. */
 	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? t->head : prev->next;
-	for (; s && n < max; s = s->next) {
+	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
 		dst[n++] = *s;
-		end = s;
+		copied = s;
 	}
-	if (end)
-		tm_sample_get(end);
+	if (copied)
+		tm_sample_get(copied);
 	mutex_unlock(&t->lock);
-	if (end) {
+	if (copied) {
 		if (prev)
 			tm_sample_put(prev);
-		*last = end;
+		*last = copied;
 	}
 	return n;
-}
-
-void tm_history_visit_tasks(tm_task_fn_t fn, void *arg)
-{
-	struct tm_task *t;
-
-	mutex_lock(&tm_tasks_lock);
-	list_for_each_entry(t, &tm_tasks, node)
-		fn(t, arg);
-	mutex_unlock(&tm_tasks_lock);
 }
 
 /* Reclaim. */
@@ -505,10 +611,9 @@ unsigned long tm_history_shrink(unsigned long nr_to_scan)
 	unsigned long total, freed = 0;
 	struct tm_task *t;
 
-	if (!mutex_trylock(&tm_tasks_lock))
-		return 0;
 	total = atomic_long_read(&tm_nr_samples);
-	list_for_each_entry(t, &tm_tasks, node) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(t, &tm_tasks, node) {
 		unsigned long share;
 
 		if (!mutex_trylock(&t->lock))
@@ -519,6 +624,6 @@ unsigned long tm_history_shrink(unsigned long nr_to_scan)
 			tm_history_drop_oldest_locked(t);
 		mutex_unlock(&t->lock);
 	}
-	mutex_unlock(&tm_tasks_lock);
+	rcu_read_unlock();
 	return freed;
 }

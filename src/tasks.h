@@ -6,12 +6,16 @@
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+struct file;
 struct pid;
 struct pid_namespace;
 struct task_sample;
+struct mem_cgroup;
+struct tm_user;
 
 /*
  * How many of a history's newest samples can be reached quickly from
@@ -21,16 +25,24 @@ struct task_sample;
 #define TM_RECENT_WINDOW 64
 
 /*
- * A monitored process.  The global list of them is protected by
- * tm_tasks_lock; everything from @lock on is protected by @lock.
+ * A monitored process.  The global list of them is changed under
+ * tm_tasks_lock and may be walked under RCU; everything from @lock on is
+ * protected by @lock.
  */
 struct tm_task {
 	struct list_head node;
+	struct hlist_node pid_node; /* in the table by pid (tm_tasks_lock) */
+	/* on the exited list, then on a list to dispose of (tm_tasks_lock) */
+	struct list_head exited_node;
+	unsigned long exited_at; /* jiffies when found exited (tm_tasks_lock) */
+	struct tm_user *user; /* who added it, if counted (tm_tasks_lock) */
 	struct kref ref;
+	struct rcu_head rcu; /* freed after a grace period: see tasks.c */
 	struct pid *pid; /* thread-group ID, held: PID reuse is harmless */
+	struct mem_cgroup *memcg; /* charged for its samples, held, or NULL */
 	u64 id; /* order of addition, never reused */
-	kuid_t uid; /* the process's real and effective UIDs */
-	kuid_t euid; /* when it was added */
+	kuid_t uid; /* the process's real and effective UIDs, as last */
+	kuid_t euid; /* seen (added or sampled): under @lock */
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
 
@@ -40,14 +52,39 @@ struct tm_task {
 	struct task_sample *tail; /* newest */
 	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
 	unsigned long nr_samples;
+	u32 next_seq; /* seq of the next sample appended */
 	u64 utime; /* last CPU times reported, kept monotonic */
 	u64 stime;
 };
 
 void tm_history_exit(void);
 
-int tm_task_add(pid_t nr, bool check_perm);
-int tm_task_remove(pid_t nr, bool check_perm);
+/*
+ * What a file's user may do, decided when the file was opened: with
+ * CAP_SYS_ADMIN in the initial user namespace (@admin), any process;
+ * otherwise only processes whose real and effective UIDs equal @euid.
+ */
+struct tm_access {
+	kuid_t euid;
+	bool admin;
+};
+
+/* The rights of @file's opener (its f_cred, kept for the file's life). */
+void tm_access_of_file(const struct file *file, struct tm_access *acc);
+/* The rights of the calling process, for files that get no struct file. */
+void tm_access_of_caller(struct tm_access *acc);
+/* The module's own rights, for the targets given at load. */
+extern const struct tm_access tm_access_module;
+
+/* Whether @acc may see, add or remove @t. */
+bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc);
+
+/*
+ * Lists the process @nr: -ESRCH, -EPERM, -EEXIST, -ENOSPC (max_tasks
+ * listed), -EDQUOT (a non-administrator's max_user_tasks) or -ENOMEM.
+ */
+int tm_task_add(pid_t nr, const struct tm_access *acc);
+int tm_task_remove(pid_t nr, const struct tm_access *acc);
 void tm_task_put(struct tm_task *t);
 
 /*
@@ -68,39 +105,38 @@ void tm_history_note_reclaim(void);
 unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 			       bool reclaiming);
 
+/*
+ * Frees the exited tasks kept longer than @keep jiffies, and the oldest
+ * ones beyond @max.
+ */
+void tm_tasks_reap_exited(unsigned long keep, unsigned int max);
+
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);
-/*
- * The same with @s, allocated by the caller, or a new one if NULL;
- * returns false when it found the process exited (and marked it so).
- */
-bool tm_task_sample_into(struct tm_task *t, unsigned int cap,
-			 struct task_sample *s);
 
 /*
- * Fills @arr (of *@size entries, grown with kvmalloc as needed) with a
- * referenced pointer to each listed task still being sampled; returns how
- * many, or -ENOMEM.  *@gen gets the generation of the list it reflects.
+ * Walks the list: returns a new reference to the task after @prev (the
+ * first one if NULL), or NULL at the end.  @prev may have left the list
+ * meanwhile: the walk goes on after its place in the order.
  */
-int tm_history_snapshot(struct tm_task ***arr, unsigned int *size,
-			unsigned long *gen);
-/* Whether a task joined or left the list since generation @gen. */
-bool tm_history_changed(unsigned long gen);
-
-/* Reader walk; returns a new reference, or NULL at the end. */
 struct tm_task *tm_task_next(struct tm_task *prev);
 /*
  * Copies to @dst up to @max samples of @t that follow *@last (from the
  * head if *@last is NULL or was dropped), and moves *@last, a reference,
- * to the last one copied.  Returns how many; 0 at the end of the history.
+ * to the last one copied.  A reader's view of a history is the history
+ * as it stood when the reader reached it: a first call (*@last NULL)
+ * sets *@end to the seq of the newest sample then, and no call copies a
+ * sample after *@end.  Returns how many; 0 at the end of that view.
  */
 unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     struct task_sample *dst, unsigned int max);
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max);
 
-typedef void (*tm_task_fn_t)(struct tm_task *t, void *arg);
-
-/* Calls @fn on each listed task with tm_tasks_lock held. */
-void tm_history_visit_tasks(tm_task_fn_t fn, void *arg);
+/*
+ * Stops (@paused) or resumes the appending of samples.  Once it has
+ * returned with @paused, no sample is appended any more.
+ */
+void tm_history_set_paused(bool paused);
 
 /* Shrinker support. */
 unsigned long tm_history_reclaimable(void);

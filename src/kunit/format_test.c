@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the sample line, tm_format_sample(), against a plain
+ * KUnit tests of the sample line, on seq_file and sysfs, against a plain
  * snprintf() of the format that docs/interface.md documents.
  */
 #include "../format.c"
@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 /* The documented line, the slow and obvious way. */
@@ -28,47 +29,72 @@ static int tm_format_reference(char *buf, size_t size, pid_t nr,
 	return n;
 }
 
+/* Longest line: 11 keys and 11 numbers of at most 20 digits. */
+#define TM_TEST_LINE_MAX 320
+
+/* Formats through seq_file into a buffer of @size bytes. */
+static size_t tm_format_seq(char *buf, size_t size, pid_t nr,
+			    const struct task_sample *s, bool *overflow)
+{
+	struct seq_file m = { .buf = buf, .size = size };
+
+	tm_seq_put_sample(&m, nr, s);
+	*overflow = seq_has_overflowed(&m);
+	return m.count;
+}
+
 /*
- * Formats into a buffer of exactly TM_LINE_MAX bytes (KASAN catches an
- * overrun) and compares with the reference.  Returns the length.
+ * Formats each way the module does (seq_file, sysfs, the length alone)
+ * and compares with the reference.  Returns the length.
  */
 static size_t tm_format_check(struct kunit *test, pid_t nr,
 			      const struct task_sample *s)
 {
-	char *got = kunit_kmalloc(test, TM_LINE_MAX, GFP_KERNEL);
-	char *want = kunit_kmalloc(test, 2 * TM_LINE_MAX, GFP_KERNEL);
+	char *got = kunit_kmalloc(test, TM_TEST_LINE_MAX, GFP_KERNEL);
+	char *want = kunit_kmalloc(test, 2 * TM_TEST_LINE_MAX, GFP_KERNEL);
+	char *page = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	bool overflow;
 	size_t len;
 	int wlen;
 
 	KUNIT_ASSERT_NOT_NULL(test, got);
 	KUNIT_ASSERT_NOT_NULL(test, want);
-	len = tm_format_sample(got, nr, s);
-	wlen = tm_format_reference(want, 2 * TM_LINE_MAX, nr, s);
-	KUNIT_EXPECT_LE(test, len, (size_t)TM_LINE_MAX);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	len = tm_format_seq(got, TM_TEST_LINE_MAX, nr, s, &overflow);
+	KUNIT_EXPECT_FALSE(test, overflow);
+	wlen = tm_format_reference(want, 2 * TM_TEST_LINE_MAX, nr, s);
 	KUNIT_EXPECT_GE(test, len, (size_t)TM_LINE_MIN);
 	KUNIT_EXPECT_EQ(test, len, (size_t)wlen);
 	KUNIT_EXPECT_TRUE_MSG(test, len == wlen && !memcmp(got, want, len),
-			      "got  %.*s\nwant %s",
-			      (int)min_t(size_t, len, TM_LINE_MAX), got, want);
+			      "got  %.*s\nwant %s", (int)len, got, want);
+	KUNIT_EXPECT_EQ(test, tm_sample_line_len(nr, s), wlen);
+	/* sysfs: at an offset, as the second line of a page. */
+	KUNIT_EXPECT_EQ(test, tm_sysfs_emit_sample(page, 7, nr, s), wlen);
+	KUNIT_EXPECT_STREQ(test, page + 7, want);
+	/* A line that does not fit leaves the buffer marked full. */
+	tm_format_seq(got, len - 1, nr, s, &overflow);
+	KUNIT_EXPECT_TRUE(test, overflow);
 	kunit_kfree(test, got);
 	kunit_kfree(test, want);
+	kunit_kfree(test, page);
 	return len;
 }
 
 static void tm_format_zero(struct kunit *test)
 {
 	struct task_sample s = {};
-	char buf[TM_LINE_MAX];
+	char buf[TM_TEST_LINE_MAX];
 	static const char want[] =
 		"pid 1 usr 0 sys 0 ts 0 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0\n";
-	size_t len = tm_format_sample(buf, 1, &s);
+	bool overflow;
+	size_t len = tm_format_seq(buf, sizeof(buf), 1, &s, &overflow);
 
 	KUNIT_ASSERT_EQ(test, len, sizeof(want) - 1);
 	KUNIT_EXPECT_MEMEQ(test, buf, want, len);
 	tm_format_check(test, 1, &s);
 }
 
-/* The bounds the sysfs file relies on: TM_LINE_MIN <= line <= TM_LINE_MAX. */
+/* The bounds: the sysfs file relies on TM_LINE_MIN. */
 static void tm_format_bounds(struct kunit *test)
 {
 	struct task_sample s = {};
@@ -89,7 +115,7 @@ static void tm_format_bounds(struct kunit *test)
 	s.nivcsw = U64_MAX;
 	s.threads = U32_MAX;
 	longest = tm_format_check(test, INT_MAX, &s);
-	KUNIT_EXPECT_LE(test, longest, (size_t)TM_LINE_MAX);
+	KUNIT_EXPECT_LE(test, longest, (size_t)TM_TEST_LINE_MAX);
 }
 
 /* Every number of digits, and each side of every power of ten. */
@@ -137,7 +163,8 @@ static void tm_format_random(struct kunit *test)
 	struct task_sample s = {};
 	int i;
 
-	for (i = 0; i < 5000; i++) {
+	/* Each check formats three ways: a few thousand lines in all. */
+	for (i = 0; i < 1500; i++) {
 		s.utime = tm_random_u64_digits();
 		s.stime = tm_random_u64_digits();
 		s.ts = tm_random_u64_digits();

@@ -18,7 +18,7 @@ static void tm_sample_refcount(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tm_sample_init(2), 0);
 	tm_sample_counts(&a);
 	for (i = 0; i < ARRAY_SIZE(s); i++) {
-		s[i] = tm_sample_alloc();
+		s[i] = tm_sample_alloc(NULL);
 		KUNIT_ASSERT_NOT_NULL(test, s[i]);
 		KUNIT_EXPECT_NULL(test, s[i]->next);
 		KUNIT_EXPECT_EQ(test, kref_read(&s[i]->ref), 1U);

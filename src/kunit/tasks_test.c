@@ -52,7 +52,10 @@ static void tm_history_test_exit(struct kunit *test)
 	tm_sample_exit();
 }
 
-/* Lists a new task for @pid, as tm_task_add() would, and returns it. */
+/*
+ * Lists a new task for @pid, as tm_task_add() would but with no check,
+ * so that a test may list one process several times; returns it.
+ */
 static struct tm_task *tm_test_list(struct kunit *test, struct pid *pid)
 {
 	struct tm_task *t;
@@ -187,9 +190,10 @@ static void tm_history_copy_batches(struct kunit *test)
 	struct task_sample copy[8], *last = NULL;
 	unsigned int n, i, seen = 0;
 	u64 prev = 0;
+	u32 end;
 
 	tm_test_sample(test, t, 20, 0);
-	while ((n = tm_history_copy(t, &last, copy, ARRAY_SIZE(copy)))) {
+	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_EQ(test, n, min(8U, 20 - seen));
 		for (i = 0; i < n; i++) {
 			KUNIT_EXPECT_GE(test, copy[i].ts, prev);
@@ -207,23 +211,51 @@ static void tm_history_copy_batches(struct kunit *test)
 /*
  * The last sample copied is trimmed away while the reader is between
  * batches: it stays valid (KASAN would see a use after free otherwise),
- * says it was unlinked, and the next batch starts at the new head.
+ * says it was unlinked, and the next batch starts at the new head, but
+ * shows nothing appended after the reader reached the history.
  */
 static void tm_history_copy_resumes(struct kunit *test)
 {
 	struct tm_task *t = tm_test_task(test);
 	struct task_sample copy[2], *last = NULL;
 	u64 ts;
+	u32 end;
 
 	tm_test_sample(test, t, 3, 0);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 2U);
 	ts = copy[1].ts;
 	tm_test_sample(test, t, 1, 2);
 	KUNIT_EXPECT_PTR_EQ(test, last->next, TM_SAMPLE_UNLINKED);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, copy, 2), 2U);
+	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 1U);
 	KUNIT_EXPECT_GE(test, copy[0].ts, ts);
 	KUNIT_EXPECT_EQ(test, copy[0].ts, t->head->ts);
-	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->head);
+	KUNIT_EXPECT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 0U);
+	tm_sample_put(last);
+}
+
+/*
+ * A reader's view is the history when it reached it: however many
+ * samples are appended between its batches, it copies at most the cap,
+ * and none of the new ones.
+ */
+static void tm_history_copy_snapshot(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample copy[3], *last = NULL;
+	unsigned int n, seen = 0;
+	u32 end, newest;
+
+	tm_test_sample(test, t, 10, 10);
+	newest = t->tail->seq;
+	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
+		KUNIT_EXPECT_FALSE(test, tm_seq_after(copy[n - 1].seq, newest));
+		seen += n;
+		tm_test_sample(test, t, 4, 10);
+	}
+	KUNIT_EXPECT_GT(test, seen, 0U);
+	KUNIT_EXPECT_LE(test, seen, 10U);
+	KUNIT_EXPECT_TRUE(test, tm_seq_after(t->tail->seq, newest));
 	tm_sample_put(last);
 }
 
@@ -340,7 +372,10 @@ static void tm_history_shrink_victims(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
 }
 
-/* The shrinker never waits: a busy history or list is skipped. */
+/*
+ * The shrinker never waits: a busy history is skipped; a busy list is
+ * not (it walks the list under RCU), so readers cannot starve it.
+ */
 static void tm_history_shrink_trylock(struct kunit *test)
 {
 	struct tm_task *a = tm_test_task(test), *b = tm_test_task(test);
@@ -355,9 +390,22 @@ static void tm_history_shrink_trylock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, b), 1UL);
 
 	mutex_lock(&tm_tasks_lock);
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 9UL);
 	mutex_unlock(&tm_tasks_lock);
-	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 10UL);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 1UL);
+}
+
+/* Once paused, no sample is appended; resumed, sampling goes on. */
+static void tm_history_paused_appends_nothing(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+
+	tm_history_set_paused(true);
+	tm_test_sample(test, t, 3, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
+	tm_history_set_paused(false);
+	tm_test_sample(test, t, 3, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
 }
 
 /* tm_task_add() and tm_task_remove() answer as docs/interface.md says. */
@@ -366,22 +414,39 @@ static void tm_history_add_remove(struct kunit *test)
 	pid_t me = task_tgid_vnr(current);
 	struct tm_task *t;
 
-	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), 0);
-	KUNIT_EXPECT_EQ(test, tm_task_add(me, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), -EEXIST);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 1U);
 	t = tm_task_next(NULL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	tm_test_sample(test, t, 3, 0);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
-	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), 0);
 	/* Removal frees the history even while @t is still referenced. */
 	KUNIT_EXPECT_TRUE(test, t->removed);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
 	KUNIT_EXPECT_NULL(test, tm_task_next(t));
 	tm_task_put(t);
-	KUNIT_EXPECT_EQ(test, tm_task_remove(me, false), -ENOENT);
-	KUNIT_EXPECT_EQ(test, tm_task_add(INT_MAX, false), -ESRCH);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), -ENOENT);
+	KUNIT_EXPECT_EQ(test, tm_task_add(INT_MAX, &tm_access_module), -ESRCH);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
+}
+
+/*
+ * An administrator may see any task; anyone else only a task whose real
+ * and effective UIDs are both its own (the test's kthread is root's).
+ */
+static void tm_history_allowed(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	const struct tm_access root = { .euid = GLOBAL_ROOT_UID };
+	const struct tm_access user = { .euid = KUIDT_INIT(1000) };
+	const struct tm_access admin = { .euid = KUIDT_INIT(1000),
+					 .admin = true };
+
+	KUNIT_EXPECT_TRUE(test, tm_task_allowed(t, &root));
+	KUNIT_EXPECT_FALSE(test, tm_task_allowed(t, &user));
+	KUNIT_EXPECT_TRUE(test, tm_task_allowed(t, &admin));
 }
 
 static int tm_test_idle(void *unused)
@@ -405,7 +470,8 @@ static void tm_history_exited(struct kunit *test)
 	tm_task_sample(t, 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 0UL);
-	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), false), -ESRCH);
+	KUNIT_EXPECT_EQ(test, tm_task_add(pid_vnr(t->pid), &tm_access_module),
+			-ESRCH);
 }
 
 static struct kunit_case tm_history_test_cases[] = {
@@ -415,11 +481,14 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_cap_lowered),
 	KUNIT_CASE(tm_history_copy_batches),
 	KUNIT_CASE(tm_history_copy_resumes),
+	KUNIT_CASE(tm_history_copy_snapshot),
 	KUNIT_CASE(tm_history_limit_while_reclaiming),
 	KUNIT_CASE(tm_history_shrink_share_props),
 	KUNIT_CASE(tm_history_shrink_victims),
 	KUNIT_CASE(tm_history_shrink_trylock),
+	KUNIT_CASE(tm_history_paused_appends_nothing),
 	KUNIT_CASE(tm_history_add_remove),
+	KUNIT_CASE(tm_history_allowed),
 	KUNIT_CASE(tm_history_exited),
 	{}
 };

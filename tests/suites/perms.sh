@@ -131,3 +131,144 @@ test_perms_capability_not_uid() {
 	[ "$r" = EPERM ] || fail "root without CAP_SYS_ADMIN removing tmuser's $other: $r"
 	expect_write "$TC_DBG" "-$other" OK
 }
+
+# fd_is PID FD PATH: descriptor FD of PID is open on PATH.
+fd_is() {
+	[ "$(readlink "/proc/$1/fd/$2" 2>/dev/null)" = "$3" ]
+}
+
+# Rights are the opener's, kept by the descriptor: root's descriptor used
+# by the member adds root's process; the member's descriptor, taken by
+# root (pidfd_getfd, as SCM_RIGHTS would pass it), adds only the member's.
+test_perms_decided_at_open() {
+	u=$(uid_of tmmember)
+	tm_load interval_ms=20
+	udev_rule
+	sleep 1000 &
+	rootp=$!
+	sleep 1000 &
+	rootp2=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sleep 1000 &
+	mine=$!
+	wait_for 5 ids_are "$mine" "$u $u" || fail "test bug: $mine not tmmember's"
+
+	exec 3>"$TC_DEV"
+	r=$(tm_as tmmember tmfdw 3 "$rootp" 2>&1)
+	exec 3>&-
+	[ "$r" = OK ] || fail "member writing on root's inherited descriptor, adding root's $rootp: $r, expected OK"
+
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sh -c "exec 3<>$TC_DEV; exec sleep 1000" &
+	holder=$!
+	wait_for 5 fd_is "$holder" 3 "$TC_DEV" || fail "test bug: tmmember's $holder never opened $TC_DEV"
+	wait_for 5 ids_are "$holder" "$u $u" || fail "test bug: $holder not tmmember's"
+	r=$(tmgetfd "$holder" 3 "$rootp2" 2>&1)
+	[ "$r" = EPERM ] || fail "root writing on tmmember's descriptor, adding root's $rootp2: $r, expected EPERM"
+	r=$(tmgetfd "$holder" 3 "-$rootp" 2>&1)
+	[ "$r" = EPERM ] || fail "root writing on tmmember's descriptor, removing root's $rootp: $r, expected EPERM"
+	r=$(tmgetfd "$holder" 3 "$mine" 2>&1)
+	[ "$r" = OK ] || fail "root writing on tmmember's descriptor, adding tmmember's $mine: $r, expected OK"
+	kill "$holder"
+	[ "$(listed_pids)" = "$(printf '%s\n' "$rootp" "$mine" | sort -n | tr '\n' ' ')" ] ||
+		fail "listed after the writes: $(listed_pids), expected $rootp and $mine"
+}
+
+# sorted_pids FILE: distinct pids of FILE, sorted, on one line.
+sorted_pids() {
+	pids_in "$1" | sort -n | tr '\n' ' '
+}
+
+# A reader without CAP_SYS_ADMIN sees only the processes it may add: the
+# member's cat shows neither root's nor tmuser's process, root without
+# the capability only root's; with it, everything.  Root's descriptor
+# read by the member shows everything (the opener's rights).
+test_perms_reader_sees_own() {
+	u=$(uid_of tmmember)
+	o=$(uid_of tmuser)
+	tm_load interval_ms=20
+	udev_rule
+	sleep 1000 &
+	rootp=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmmember) sleep 1000 &
+	mine=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmuser) sleep 1000 &
+	other=$!
+	wait_for 5 ids_are "$mine" "$u $u" || fail "test bug: $mine not tmmember's"
+	wait_for 5 ids_are "$other" "$o $o" || fail "test bug: $other not tmuser's"
+	for p in $rootp $mine $other; do
+		expect_write "$TC_DEV" "$p" OK
+		wait_samples 5 "$p" 1 || fail "$p not sampled"
+	done
+	all=$(printf '%s\n' "$rootp" "$mine" "$other" | sort -n | tr '\n' ' ')
+
+	tm_as tmmember cat "$TC_DEV" >member.txt || fail "tmmember cannot read $TC_DEV"
+	[ "$(sorted_pids member.txt)" = "$mine " ] ||
+		fail "tmmember's read shows pids '$(sorted_pids member.txt)', expected only its own $mine"
+	for f in "$TC_DEV" "$TC_DBG"; do
+		runas -C cat "$f" >nocap.txt || fail "root without CAP_SYS_ADMIN cannot read $f"
+		[ "$(sorted_pids nocap.txt)" = "$rootp " ] ||
+			fail "$f read by root without CAP_SYS_ADMIN shows '$(sorted_pids nocap.txt)', expected only $rootp"
+		cat "$f" >admin.txt
+		[ "$(sorted_pids admin.txt)" = "$all" ] || fail "$f read by root shows '$(sorted_pids admin.txt)', expected $all"
+	done
+	exec 3<"$TC_DEV"
+	tm_as tmmember cat <&3 >inherited.txt || fail "tmmember cannot read root's descriptor"
+	exec 3<&-
+	[ "$(sorted_pids inherited.txt)" = "$all" ] ||
+		fail "root's descriptor read by tmmember shows '$(sorted_pids inherited.txt)', expected $all"
+}
+
+# The sysfs file judges the reading process: on a /proc mounted with
+# hidepid=2, tmuser's read of it shows nothing of root's process.
+test_perms_sysfs_hidepid() {
+	o=$(uid_of tmuser)
+	tm_load interval_ms=20
+	sleep 1000 &
+	rootp=$!
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmuser) sleep 1000 &
+	other=$!
+	wait_for 5 ids_are "$other" "$o $o" || fail "test bug: $other not tmuser's"
+	for p in $rootp $other; do
+		expect_write "$TC_DEV" "$p" OK
+		wait_samples 5 "$p" 2 || fail "$p not sampled"
+	done
+	trap 'mount -o remount,hidepid=0 /proc' EXIT
+	mount -o remount,hidepid=2 /proc || fail "cannot remount /proc with hidepid=2"
+	tm_as tmuser cat "$TC_SYS" >user.txt || fail "tmuser cannot read $TC_SYS"
+	tm_as tmuser cat "/proc/$rootp/status" >/dev/null 2>&1 && fail "test bug: hidepid=2 does not hide $rootp from tmuser"
+	mount -o remount,hidepid=0 /proc
+	cat "$TC_SYS" >root.txt
+	grep -q "^pid $rootp " root.txt || fail "root's read of $TC_SYS misses $rootp"
+	grep -q "^pid $rootp " user.txt && fail "tmuser's read of $TC_SYS shows root's $rootp"
+	grep -q "^pid $other " user.txt || fail "tmuser's read of $TC_SYS misses its own $other"
+}
+
+# A non-administrator lists at most max_user_tasks processes (EDQUOT);
+# what an administrator adds does not count against it.
+test_perms_user_cap() {
+	u=$(uid_of tmmember)
+	tm_load interval_ms=20 max_user_tasks=2
+	udev_rule
+	pids=
+	for i in 1 2 3 4; do
+		# shellcheck disable=SC2046 # split on purpose
+		runas $(uargs tmmember) sleep 1000 &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	set -- $pids
+	for p in "$@"; do wait_for 5 ids_are "$p" "$u $u" || fail "test bug: $p not tmmember's"; done
+	r=$(as_member "$1"); [ "$r" = OK ] || fail "member adding its first process: $r"
+	r=$(as_member "$2"); [ "$r" = OK ] || fail "member adding its second process: $r"
+	r=$(as_member "$3"); [ "$r" = EDQUOT ] || fail "member adding a third process at max_user_tasks=2: $r, expected EDQUOT"
+	expect_write "$TC_DEV" "$3" OK
+	r=$(as_member "-$1"); [ "$r" = OK ] || fail "member removing its first process: $r"
+	r=$(as_member "$4"); [ "$r" = OK ] || fail "member adding after a removal: $r"
+	r=$(as_member "$1"); [ "$r" = EDQUOT ] || fail "member adding a third again: $r, expected EDQUOT"
+	[ "$(listed_pids)" = "$(printf '%s\n' "$2" "$3" "$4" | sort -n | tr '\n' ' ')" ] ||
+		fail "listed: $(listed_pids), expected $2 $3 $4"
+}

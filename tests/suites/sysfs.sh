@@ -7,8 +7,13 @@
 # shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
 . "${TM_DIR:-/tm}/suites/common.sh"
 
-# Empty when there is no sample; mode 0644 owned by root: anybody reads,
-# only root writes.
+# euid_is PID UID: the effective uid of PID is UID.
+euid_is() {
+	[ "$(awk '$1 == "Uid:" { print $3 }' "/proc/$1/status" 2>/dev/null)" = "$2" ]
+}
+
+# Empty when there is no sample; mode 0644 owned by root: anybody reads
+# (and sees only its own processes), only root writes.
 test_sysfs_empty_and_mode() {
 	tm_load interval_ms=20
 	n=$(wc -c <"$TC_SYS")
@@ -18,8 +23,15 @@ test_sysfs_empty_and_mode() {
 	s=$!
 	expect_write "$TC_DEV" "$s" OK
 	wait_for 10 grep -q "^pid $s " "$TC_SYS" || fail "sysfs never shows $s"
+	# shellcheck disable=SC2046 # split on purpose
+	runas $(uargs tmuser) sleep 1000 &
+	us=$!
+	wait_for 5 euid_is "$us" "$(uid_of tmuser)" || fail "test bug: $us not tmuser's"
+	expect_write "$TC_DEV" "$us" OK
+	wait_for 10 grep -q "^pid $us " "$TC_SYS" || fail "sysfs never shows $us"
 	tm_as tmuser cat "$TC_SYS" >u.txt || fail "non-root cannot read sysfs"
-	grep -q "^pid $s " u.txt || fail "non-root read of sysfs lacks $s"
+	grep -q "^pid $us " u.txt || fail "non-root read of sysfs lacks its own $us"
+	grep -q "^pid $s " u.txt && fail "non-root read of sysfs shows root's $s"
 	r=$(tm_as tmuser tmwritev "$TC_SYS" stop 2>/dev/null)
 	[ "$r" = EACCES ] || fail "non-root write of stop: $r, expected EACCES"
 	c=$(nlines "$s")

@@ -73,6 +73,7 @@ held() {
 	s2=$!
 	tm_load target="$s" interval_ms=5 max_samples=0
 	wait_samples 20 "$s" 200 || fail "history too short"
+	n0=$(nlines "$s")
 	exec 3<"$f" || fail "cannot open $f"
 	dd bs=100 count=1 <&3 >part1.txt 2>/dev/null
 	[ "$(wc -c <part1.txt)" = 100 ] || fail "first 100 bytes of $f: got $(wc -c <part1.txt)"
@@ -91,7 +92,11 @@ held() {
 	cat <&3 >part2.txt
 	cat part1.txt part2.txt >whole.txt
 	rdcheck -g whole.txt >/dev/null || fail "read of $f across the refused rmmod is malformed (see log)"
-	[ "$(nlines "$s" whole.txt)" -ge "$n1" ] || fail "read across the refused rmmod lost samples"
+	# A read shows the history as it was when it reached the process:
+	# all of it then (no cap, no reclaim), nothing taken after.
+	n=$(nlines "$s" whole.txt)
+	[ "$n" -ge "$n0" ] || fail "read across the refused rmmod lost samples: $n lines, $n0 before it began"
+	[ "$n" -le "$n1" ] || fail "read across the refused rmmod shows $n lines, more than the $n1 after it began"
 	exec 3<&-
 	MIN_CREATED=$(total_lines)
 	r=$(delmod taskmonitor 2>/dev/null)
