@@ -125,13 +125,24 @@ slab_grew_by() {
 	[ "$(slab_active)" -ge $(($2 + $1)) ]
 }
 
+# kernel_exports SYMBOL: the running kernel exports SYMBOL to modules.
+kernel_exports() {
+	grep -q " __ksymtab_$1\$" /proc/kallsyms
+}
+
 # Samples are charged to the memory cgroup of the process that asked for
 # the monitoring: the group's slab bytes grow by at least the size of
-# the samples the slab allocator shows were made.
+# the samples the slab allocator shows were made.  A kernel that does not
+# export int_active_memcg (5.10) lets a module name no group: there the
+# group must stay uncharged, as docs/interface.md says.
 test_limits_memcg_charged() {
 	cg=/sys/fs/cgroup
 	grep -q "^cgroup2 $cg " /proc/mounts || mount -t cgroup2 none "$cg" || fail "cannot mount cgroup2 on $cg"
-	grep -qw memory "$cg/cgroup.controllers" || fail "the kernel has no memory cgroup controller"
+	if ! grep -qw memory "$cg/cgroup.controllers"; then
+		note "the kernel has no memory cgroup controller: nothing to charge"
+		return 0
+	fi
+	kernel_exports int_active_memcg && charged=1 || charged=0
 	echo +memory >"$cg/cgroup.subtree_control" || fail "cannot enable the memory controller"
 	mkdir -p "$cg/tmtest"
 	sleep 1000 &
@@ -145,8 +156,14 @@ test_limits_memcg_charged() {
 	echo stop >"$TC_SYS"
 	made=$(($(slab_active) - base))
 	# Each sample takes at least 88 bytes; memory.stat is flushed lazily.
-	wait_for 30 charged_at_least "$cg/tmtest" "$before" $((made * 88)) ||
-		fail "cgroup charged $(($(memcg_slab "$cg/tmtest") - before)) slab bytes for $made samples (>= $((made * 88)) expected)"
+	if [ "$charged" = 1 ]; then
+		wait_for 30 charged_at_least "$cg/tmtest" "$before" $((made * 88)) ||
+			fail "cgroup charged $(($(memcg_slab "$cg/tmtest") - before)) slab bytes for $made samples (>= $((made * 88)) expected)"
+	else
+		grew=$(($(memcg_slab "$cg/tmtest") - before))
+		[ "$grew" -lt $((made * 88 / 2)) ] ||
+			fail "int_active_memcg is not exported, yet the cgroup was charged $grew bytes for $made samples"
+	fi
 	note "$made samples, $(($(memcg_slab "$cg/tmtest") - before)) bytes charged to the cgroup"
 	tm_unload
 	rmdir "$cg/tmtest" 2>/dev/null || true
