@@ -100,16 +100,16 @@ cpu_ticks() {
 check_burner() {
 	burner -t "$1" -p -s st &
 	bp=$!
-	wait_for 10 file_is st "paused $1" || fail "burner did not start paused"
+	wait_for 60 file_is st "paused $1" || fail "burner did not start paused"
 	$CTL add "$bp" || fail "add $bp failed"
 	wait_samples 10 "$bp" 1 || fail "no sample of the burner"
 	u0=$(cpu_ticks "$bp")
 	kill -USR2 "$bp"
-	wait_for 10 file_is st "running $1" || fail "burner did not run"
+	wait_for 60 file_is st "running $1" || fail "burner did not run"
 	t=$(bt)
 	wait_for 60 after_at_least "$bp" "$t" 10 || fail "fewer than 10 samples while running"
 	kill -USR2 "$bp"
-	wait_for 10 file_is st "paused $1" || fail "burner did not pause"
+	wait_for 60 file_is st "paused $1" || fail "burner did not pause"
 	t=$(bt)
 	wait_for 10 after_at_least "$bp" "$t" 1 || fail "no sample after the pause"
 	u1=$(cpu_ticks "$bp")
@@ -159,7 +159,7 @@ test_ctl_rss_against_proc() {
 	tm_load interval_ms=50
 	burner -t 1 -m 32 -p -s st &
 	bp=$!
-	wait_for 10 file_is st "paused 1" || fail "burner did not start"
+	wait_for 60 file_is st "paused 1" || fail "burner did not start"
 	$CTL add "$bp" || fail "add failed"
 	wait_samples 10 "$bp" 3 || fail "no samples"
 	echo stop >"$TC_SYS"
@@ -180,10 +180,16 @@ test_ctl_save_and_input() {
 	wait_samples 10 "$s" 3 || fail "no samples"
 	echo stop >"$TC_SYS"
 	$CTL save h || fail "save failed"
-	# The header: wall clock now minus the uptime, within 2 s.
+	# The header: wall clock minus the uptime, within 2 s of the two
+	# clocks read around the uptime (a slow guest may take seconds
+	# between two commands).
 	boot=$(head -n 1 h | sed -n 's/^# boot_time \([0-9]*\)\..*/\1/p')
+	d0=$(date +%s)
 	up=$(cut -d. -f1 /proc/uptime)
-	[ "$(abs $(($(date +%s) - up - boot)))" -le 2 ] || fail "boot_time $boot, date - uptime $(($(date +%s) - up))"
+	d1=$(date +%s)
+	if [ "$boot" -lt $((d0 - up - 2)) ] || [ "$boot" -gt $((d1 - up + 2)) ]; then
+		fail "boot_time $boot, date - uptime $((d0 - up))..$((d1 - up))"
+	fi
 	[ "$(grep -v '^#' h)" = "$(cat "$TC_DEV")" ] || fail "saved samples differ from the device's"
 	[ "$(grep -c '^# comm ' h)" = 1 ] || fail "not one '# comm' line for the one process: $(grep '^#' h)"
 	# The same boot time for both: "now" moves by a few microseconds

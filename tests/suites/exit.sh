@@ -57,18 +57,18 @@ TM_TIMEOUT_test_exit_threads_monotonic=120
 test_exit_threads_monotonic() {
 	burner -t 4 -s st &
 	b=$!
-	wait_for 10 file_is st "running 4" || fail "burner did not start"
+	wait_for 60 file_is st "running 4" || fail "burner did not start"
 	tm_load target="$b" interval_ms=10 max_samples=0
 	for left in 3 2 1; do
 		sleep 0.7
 		kill -USR1 "$b"
-		wait_for 10 file_is st "running $left" || fail "burner thread did not exit ($(cat st))"
+		wait_for 60 file_is st "running $left" || fail "burner thread did not exit ($(cat st))"
 		thr=$(status_val "$b" Threads)
 		[ "$thr" = $((left + 1)) ] || fail "test bug: Threads: $thr with $left workers"
 	done
 	sleep 0.5
 	kill -USR2 "$b"
-	wait_for 10 file_is st "paused 1" || fail "burner did not pause"
+	wait_for 60 file_is st "paused 1" || fail "burner did not pause"
 	t=$(bt)
 	wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples after the burner paused"
 	echo stop >"$TC_SYS"

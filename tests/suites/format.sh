@@ -19,7 +19,7 @@ test_format_syntax_everywhere() {
 	b=$!
 	sleep 1000 &
 	s=$!
-	wait_for 10 file_is st "running 2" || fail "burner did not start"
+	wait_for 60 file_is st "running 2" || fail "burner did not start"
 	tm_load target="$b,$s,2" interval_ms=20
 	for p in $b $s 2; do
 		wait_samples 10 "$p" 5 || fail "no samples of $p"
@@ -57,11 +57,11 @@ TM_TIMEOUT_test_format_values_match_proc=120
 test_format_values_match_proc() {
 	burner -t 3 -m 32 -s st &
 	b=$!
-	wait_for 10 file_is st "running 3" || fail "burner did not start"
+	wait_for 60 file_is st "running 3" || fail "burner did not start"
 	tm_load target="$b" interval_ms=20
 	sleep 2
 	kill -USR2 "$b"
-	wait_for 10 file_is st "paused 3" || fail "burner did not pause"
+	wait_for 60 file_is st "paused 3" || fail "burner did not pause"
 	t=$(bt)
 	wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples after the burner paused"
 	echo stop >"$TC_SYS"
@@ -99,7 +99,7 @@ test_format_values_match_proc() {
 
 	# Running: /proc before <= sample <= /proc after.
 	kill -USR2 "$b"
-	wait_for 10 file_is st "running 3" || fail "burner did not resume"
+	wait_for 60 file_is st "running 3" || fail "burner did not resume"
 	echo start >"$TC_SYS"
 	for round in 1 2 3; do
 		a=$(burner_stat "$b")

@@ -34,7 +34,7 @@ protocol() {
 	z=$(cat zk)
 	kill "$z"
 	wait_for 10 is_zombie "$z" || fail "test bug: $z did not become a zombie"
-	wait_for 10 file_is st "paused 2" || fail "burner did not start"
+	wait_for 60 file_is st "paused 2" || fail "burner did not start"
 	tid=
 	for t in /proc/"$b"/task/*; do
 		[ "${t##*/}" = "$b" ] || tid=${t##*/}
