@@ -111,6 +111,7 @@ struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 	atomic_long_inc(&tm_created);
 	return s;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_alloc);
 
 void tm_sample_skipped(void)
 {
@@ -130,6 +131,7 @@ void tm_sample_put(struct task_sample *s)
 {
 	kref_put(&s->ref, tm_sample_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_put);
 
 void tm_sample_counts(struct tm_sample_counts *c)
 {
@@ -137,6 +139,7 @@ void tm_sample_counts(struct tm_sample_counts *c)
 	c->freed = atomic_long_read(&tm_freed);
 	c->skipped = atomic_long_read(&tm_skipped);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_counts);
 
 /* Histories. */
 
@@ -214,6 +217,7 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
 		limit = min(limit, max(had, 1UL));
 	return limit;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_history_limit);
 
 bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
 			   const struct tm_cputime *ct, unsigned int cap,
@@ -246,6 +250,7 @@ void tm_history_set_paused(bool paused)
 	if (paused)
 		synchronize_rcu();
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_history_set_paused);
 
 /* Readers. */
 
@@ -279,6 +284,7 @@ unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_history_copy);
 
 /* Reclaim. */
 
@@ -286,6 +292,7 @@ long tm_history_samples(void)
 {
 	return atomic_long_read(&tm_nr_samples);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_history_samples);
 
 unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
 			      unsigned long nr_to_scan)
@@ -297,6 +304,7 @@ unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
 	share = div64_u64((u64)nr * nr_to_scan + total - 1, total);
 	return min_t(u64, share, nr - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_shrink_share);
 
 unsigned long tm_history_shrink(struct tm_history *h, unsigned long total,
 				unsigned long nr_to_scan)

@@ -46,10 +46,15 @@
 #include "params.h"
 #include "procstat.h"
 
-static LIST_HEAD(tm_tasks);
-static DEFINE_MUTEX(tm_tasks_lock);
-static unsigned int tm_nr_tasks; /* listed; written under the lock */
-static u64 tm_next_id; /* under the lock */
+VISIBLE_IF_KUNIT struct list_head tm_tasks = LIST_HEAD_INIT(tm_tasks);
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks);
+VISIBLE_IF_KUNIT struct mutex tm_tasks_lock =
+	__MUTEX_INITIALIZER(tm_tasks_lock);
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_lock);
+VISIBLE_IF_KUNIT unsigned int tm_nr_tasks; /* listed; written under the lock */
+EXPORT_SYMBOL_IF_KUNIT(tm_nr_tasks);
+VISIBLE_IF_KUNIT u64 tm_next_id; /* under the lock */
+EXPORT_SYMBOL_IF_KUNIT(tm_next_id);
 /* The listed tasks by struct pid, for the duplicate check (the lock). */
 static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
 /* The listed tasks found exited, in the order found (the lock). */
@@ -82,6 +87,7 @@ void tm_task_put(struct tm_task *t)
 {
 	kref_put(&t->ref, tm_task_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_put);
 
 /* Reads the UIDs of a live process; -ESRCH if it is gone or a zombie. */
 static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
@@ -103,6 +109,7 @@ static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
 }
 
 const struct tm_access tm_access_module = { .admin = true };
+EXPORT_SYMBOL_IF_KUNIT(tm_access_module);
 
 void tm_access_of_file(const struct file *file, struct tm_access *acc)
 {
@@ -123,7 +130,8 @@ static bool tm_ids_allowed(kuid_t uid, kuid_t euid, const struct tm_access *acc)
 	       (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
-static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
+VISIBLE_IF_KUNIT struct tm_task *tm_task_create(struct pid *pid, kuid_t uid,
+						kuid_t euid)
 {
 	struct tm_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
@@ -140,6 +148,7 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	t->euid = euid;
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_create);
 
 static bool tm_task_listed_locked(struct pid *pid)
 {
@@ -277,6 +286,7 @@ int tm_task_add(pid_t nr, const struct tm_access *acc)
 	put_pid(pid);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_add);
 
 bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 {
@@ -293,6 +303,7 @@ bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 	}
 	return tm_ids_allowed(uid, euid, acc);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_allowed);
 
 /*
  * Moves every listed task that @ns sees as @nr to @victims, or none of
@@ -346,6 +357,7 @@ int tm_task_remove(pid_t nr, const struct tm_access *acc)
 		tm_tasks_dispose(&victims);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_remove);
 
 void tm_tasks_exit(void)
 {
@@ -358,6 +370,7 @@ void tm_tasks_exit(void)
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_exit);
 
 /* Puts @t, just found exited, on the exited list. */
 static void tm_task_note_exit(struct tm_task *t)
@@ -418,6 +431,7 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	if (!kept)
 		tm_sample_put(s);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_sample);
 
 /* Readers. */
 
@@ -445,6 +459,7 @@ struct tm_task *tm_task_next(struct tm_task *prev)
 	mutex_unlock(&tm_tasks_lock);
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_next);
 
 /* Reclaim: the walk is here, each history gives back its share itself. */
 
@@ -455,6 +470,7 @@ unsigned long tm_tasks_reclaimable(void)
 
 	return n > 0 ? n : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_reclaimable);
 
 /* Walks the list under RCU: no lock that readers or writers hold. */
 unsigned long tm_tasks_shrink(unsigned long nr_to_scan)
@@ -469,3 +485,4 @@ unsigned long tm_tasks_shrink(unsigned long nr_to_scan)
 	rcu_read_unlock();
 	return freed;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_shrink);

@@ -95,4 +95,17 @@ struct tm_task *tm_task_next(struct tm_task *prev);
 unsigned long tm_tasks_reclaimable(void);
 unsigned long tm_tasks_shrink(unsigned long nr_to_scan);
 
+/*
+ * Static but for the KUnit tests (kunit/tasks_test.c), which list tasks
+ * by hand: VISIBLE_IF_KUNIT in tasks.c.  The test file defines
+ * TM_KUNIT_TEST so that it compiles, for sparse, without KUnit too.
+ */
+#if IS_ENABLED(CONFIG_KUNIT) || defined(TM_KUNIT_TEST)
+extern struct list_head tm_tasks;
+extern struct mutex tm_tasks_lock;
+extern unsigned int tm_nr_tasks;
+extern u64 tm_next_id;
+struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid);
+#endif
+
 #endif /* TM_TASKS_H */

@@ -5,17 +5,25 @@
  * sample it holds being trimmed away, the shrinker's share of each
  * history and its choice of victims, and adding and removing processes.
  *
- * The production source is compiled into this file so that its static
- * helpers and lists can be reached.  The samples come from a real
- * "task_sample" cache (store.c, built into this module too), so the
- * taskmonitor module itself must not be loaded while these tests run.
- * The "process" sampled is the test's own kthread.
+ * The tests call into taskmonitor.ko, loaded first, and reach its list
+ * of tasks through EXPORT_SYMBOL_IF_KUNIT() (tasks.h).  The samples come
+ * from its "task_sample" cache; its sampler is stopped while the suite
+ * runs, so that only the tests add samples.  The "process" sampled is
+ * the test's own kthread.
  */
-#include "../tasks.c"
+#define TM_KUNIT_TEST /* tasks.h: what tasks.c makes visible to the tests */
 
 #include <kunit/test.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+#include "../sampler.h"
+#include "../store.h"
+#include "../tasks.h"
 
 struct tm_history_test {
 	struct tm_sample_counts before;
@@ -24,14 +32,10 @@ struct tm_history_test {
 static int tm_history_test_init(struct kunit *test)
 {
 	struct tm_history_test *priv;
-	int err;
 
 	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return -ENOMEM;
-	err = tm_sample_init(4);
-	if (err)
-		return err;
 	tm_sample_counts(&priv->before);
 	test->priv = priv;
 	return 0;
@@ -49,7 +53,19 @@ static void tm_history_test_exit(struct kunit *test)
 			after.freed - priv->before.freed);
 	KUNIT_EXPECT_EQ(test, tm_history_samples(), 0L);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
-	tm_sample_exit();
+}
+
+/* taskmonitor.ko's sampler would sample the tasks the tests list. */
+static int tm_history_suite_init(struct kunit_suite *suite)
+{
+	tm_sampler_stop();
+	return 0;
+}
+
+static void tm_history_suite_exit(struct kunit_suite *suite)
+{
+	if (tm_sampler_start())
+		pr_err("taskmonitor's sampler did not restart after the tests\n");
 }
 
 /*
@@ -500,6 +516,8 @@ static struct kunit_case tm_history_test_cases[] = {
 
 static struct kunit_suite tm_history_test_suite = {
 	.name = "taskmonitor_history",
+	.suite_init = tm_history_suite_init,
+	.suite_exit = tm_history_suite_exit,
 	.init = tm_history_test_init,
 	.exit = tm_history_test_exit,
 	.test_cases = tm_history_test_cases,
