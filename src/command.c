@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "command.h"
 #include "tasks.h"
 
@@ -36,6 +37,7 @@ int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 	*nr = v;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_cmd_parse);
 
 ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos)

@@ -7,6 +7,8 @@
 #ifndef TM_COMPAT_H
 #define TM_COMPAT_H
 
+#include <linux/build_bug.h>
+#include <linux/export.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -14,6 +16,33 @@
 #include <linux/slab.h>
 
 #include "tm_probes.h"
+
+/*
+ * The KUnit tests (kunit/, a module of their own) reach the functions and
+ * lists they test through EXPORT_SYMBOL_IF_KUNIT(), which exports them in
+ * the EXPORTED_FOR_KUNIT_TESTING namespace only on kernels built with
+ * KUnit; VISIBLE_IF_KUNIT makes what they need non-static there alone.
+ * Kernels older than <kunit/visibility.h> get the same definitions here.
+ */
+#ifdef TM_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+/* Every kernel without the header names a namespace by an identifier. */
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) \
+	EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#define VISIBLE_IF_KUNIT
+#else
+/* Exports nothing: a declaration that does nothing takes the ';'. */
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) static_assert(1, #symbol)
+#define VISIBLE_IF_KUNIT static
+#endif
+
+/* For the test module: the namespace, as an identifier or a string. */
+#ifdef TM_HAVE_SYMBOL_NS_IDENTIFIER
+#define TM_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define TM_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#endif
 
 /*
  * The sample cache must stay a cache of its own so that /proc/slabinfo

@@ -10,6 +10,7 @@
 #include <linux/seq_file.h>
 #include <linux/sysfs.h>
 
+#include "compat.h"
 #include "format.h"
 #include "store.h"
 
@@ -38,6 +39,7 @@ void tm_seq_put_sample(struct seq_file *m, pid_t nr,
 	seq_put_decimal_ull(m, " threads ", s->threads);
 	seq_putc(m, '\n');
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_seq_put_sample);
 
 int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 			 const struct task_sample *s)
@@ -47,6 +49,7 @@ int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 			     tm_pages_to_kib(s->vsz), s->minflt, s->majflt,
 			     s->nvcsw, s->nivcsw, s->threads);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sysfs_emit_sample);
 
 int tm_sample_line_len(pid_t nr, const struct task_sample *s)
 {
@@ -54,3 +57,4 @@ int tm_sample_line_len(pid_t nr, const struct task_sample *s)
 			tm_pages_to_kib(s->rss), tm_pages_to_kib(s->vsz),
 			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_line_len);

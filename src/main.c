@@ -99,7 +99,7 @@ static int __init tm_init(void)
 out_sampler:
 	tm_sampler_stop();
 out_tasks:
-	tm_history_exit();
+	tm_tasks_exit();
 	tm_shrinker_exit();
 out_samples:
 	tm_sample_exit();
@@ -111,7 +111,7 @@ static void __exit tm_exit(void)
 	tm_stop_interfaces();
 	tm_sampler_stop();
 	tm_shrinker_exit();
-	tm_history_exit();
+	tm_tasks_exit();
 	tm_report_counts();
 	tm_sample_exit();
 }

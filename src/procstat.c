@@ -125,3 +125,4 @@ void tm_cputime_settle(const struct tm_cputime *ct, u64 *utime, u64 *stime)
 	*stime = st;
 	*utime = rtime - st;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_cputime_settle);

@@ -67,8 +67,8 @@ static void tm_iter_drop(struct tm_iter *it)
 /* Copies the next samples of the task; NULL at the end of its history. */
 static struct task_sample *tm_iter_fill(struct tm_iter *it)
 {
-	it->nr_copies = tm_history_copy(it->task, &it->last, &it->end, it->copy,
-					TM_SEQ_BATCH);
+	it->nr_copies = tm_history_copy(&it->task->history, &it->last, &it->end,
+					it->copy, TM_SEQ_BATCH);
 	it->cur = it->nr_copies ? it->copy : NULL;
 	return it->cur;
 }

@@ -14,6 +14,7 @@
 #include <linux/math64.h>
 #include <linux/sched.h>
 
+#include "compat.h"
 #include "tasks.h"
 #include "params.h"
 #include "store.h"
@@ -68,6 +69,7 @@ u64 tm_next_deadline(u64 deadline, u64 interval, u64 now)
 			(div64_u64(now - deadline, interval) + 1) * interval;
 	return deadline;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_next_deadline);
 
 /* Sleeps until @deadline (CLOCK_MONOTONIC ns), a kick or kthread_stop(). */
 static void tm_sleep_until(u64 deadline, u64 interval)
@@ -125,6 +127,7 @@ int tm_sampler_start(void)
 	spin_unlock(&tm_sampler_thread_lock);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sampler_start);
 
 void tm_sampler_stop(void)
 {
@@ -137,6 +140,7 @@ void tm_sampler_stop(void)
 	if (t)
 		kthread_stop(t);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sampler_stop);
 
 static void tm_sampler_wake(void)
 {

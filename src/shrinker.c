@@ -2,7 +2,7 @@
 /*
  * Gives the oldest samples back to the kernel under memory pressure.
  * The scan never sleeps on a lock: it runs from inside allocations, and
- * tm_history_shrink() only trylocks (see tasks.c).
+ * tm_history_shrink() only trylocks (see store.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +18,7 @@ static struct shrinker *tm_shrinker;
 static unsigned long tm_shrink_count(struct shrinker *shrinker,
 				     struct shrink_control *sc)
 {
-	unsigned long n = tm_history_reclaimable();
+	unsigned long n = tm_tasks_reclaimable();
 
 	return n ? n : SHRINK_EMPTY;
 }
@@ -34,7 +34,7 @@ static unsigned long tm_shrink_scan(struct shrinker *shrinker,
 	 */
 	if (current->flags & PF_MEMALLOC)
 		tm_history_note_reclaim();
-	freed = tm_history_shrink(sc->nr_to_scan);
+	freed = tm_tasks_shrink(sc->nr_to_scan);
 	return freed ? freed : SHRINK_STOP;
 }
 

@@ -1,15 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sample memory: a dedicated slab cache, a mempool that keeps a reserve of
- * samples for when the kernel is short of memory, and the kref release.
+ * The history store: the samples of each monitored process, from their
+ * allocation to their last reference.
+ *
+ * Samples come from a slab cache of their own, with a mempool that keeps
+ * a reserve for when the kernel is short of memory, and are freed when
+ * their last reference (kref) goes: a history holds one on each of its
+ * samples, a reader one on the sample it stands on.  A history is a FIFO:
+ * appended at its tail by the sampler, trimmed at its head by the cap and
+ * the shrinker, emptied for good when its process leaves the list.
+ *
+ * Locking:
+ * - A history's mutex, tm_history.lock, protects everything in struct
+ *   tm_history and the next pointers of its samples; the rest of a sample
+ *   is never written once it is linked.  tasks.c also keeps a process's
+ *   last known IDs under it, so that they change with the sample that saw
+ *   them.
+ * - Lock order: tm_tasks_lock (tasks.c), then a history's lock, then an
+ *   RCU read section (an append).  A history's lock never nests in
+ *   another's.
+ * - No allocation happens under a history's lock, so reclaim (and with it
+ *   our shrinker) never runs while one is held.  The shrinker runs inside
+ *   reclaim and inside the RCU walk of the list (tasks.c), so it only
+ *   ever trylocks a history (tm_history_shrink()): it never waits.
+ * - The pause switch, tm_history_paused, is read inside an RCU read
+ *   section within the append: tm_history_set_paused(true) then waits for
+ *   a grace period, after which no append can happen ("stop").
+ * - The counters (tm_nr_samples, the life cycle's) are atomic and the
+ *   reclaim hint is read and written once: no lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <linux/mempool.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "procstat.h"
 #include "store.h"
 
 static struct kmem_cache *tm_sample_cache;
@@ -18,6 +48,17 @@ static mempool_t *tm_sample_pool;
 static atomic_long_t tm_created = ATOMIC_LONG_INIT(0);
 static atomic_long_t tm_freed = ATOMIC_LONG_INIT(0);
 static atomic_long_t tm_skipped = ATOMIC_LONG_INIT(0);
+/* Samples in all histories. */
+static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
+/* Appends are refused (tm_history_set_paused()). */
+static bool tm_history_paused;
+
+/*
+ * When the kernel last reclaimed memory through our shrinker (jiffies,
+ * meaningful once tm_reclaim_seen is set: jiffies start near the wrap).
+ */
+static unsigned long tm_reclaim_until;
+static bool tm_reclaim_seen;
 
 int tm_sample_init(unsigned int reserve)
 {
@@ -70,6 +111,7 @@ struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 	atomic_long_inc(&tm_created);
 	return s;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_alloc);
 
 void tm_sample_skipped(void)
 {
@@ -89,10 +131,192 @@ void tm_sample_put(struct task_sample *s)
 {
 	kref_put(&s->ref, tm_sample_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_put);
 
 void tm_sample_counts(struct tm_sample_counts *c)
 {
 	c->created = atomic_long_read(&tm_created);
 	c->freed = atomic_long_read(&tm_freed);
 	c->skipped = atomic_long_read(&tm_skipped);
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_counts);
+
+/* Histories. */
+
+void tm_history_init(struct tm_history *h)
+{
+	mutex_init(&h->lock);
+}
+
+/* History primitives; the caller holds h->lock. */
+
+static void tm_history_append_locked(struct tm_history *h,
+				     struct task_sample *s)
+{
+	s->next = NULL;
+	s->seq = h->next_seq++;
+	if (h->tail)
+		h->tail->next = s;
+	else
+		h->head = s;
+	h->tail = s;
+	h->nr_samples++;
+	atomic_long_inc(&tm_nr_samples);
+
+	if (!h->recent)
+		h->recent = s;
+	else if (h->nr_samples > TM_RECENT_WINDOW)
+		h->recent = h->recent->next;
+}
+
+static void tm_history_drop_oldest_locked(struct tm_history *h)
+{
+	struct task_sample *s = h->head;
+
+	h->head = s->next;
+	if (!h->head)
+		h->tail = NULL;
+	if (h->recent == s)
+		h->recent = h->head;
+	h->nr_samples--;
+	atomic_long_dec(&tm_nr_samples);
+	/* A reader holding @s resumes at the new head. */
+	s->next = TM_SAMPLE_UNLINKED;
+	tm_sample_put(s);
+}
+
+void tm_history_clear(struct tm_history *h)
+{
+	mutex_lock(&h->lock);
+	h->cleared = true;
+	while (h->head)
+		tm_history_drop_oldest_locked(h);
+	mutex_unlock(&h->lock);
+}
+
+/* Appending. */
+
+void tm_history_note_reclaim(void)
+{
+	WRITE_ONCE(tm_reclaim_until, jiffies + TM_RECLAIM_HOLD);
+	WRITE_ONCE(tm_reclaim_seen, true);
+}
+
+bool tm_history_reclaiming(void)
+{
+	return READ_ONCE(tm_reclaim_seen) &&
+	       time_before(jiffies, READ_ONCE(tm_reclaim_until));
+}
+
+unsigned long tm_history_limit(unsigned long had, unsigned int cap,
+			       bool reclaiming)
+{
+	unsigned long limit = cap ? cap : ULONG_MAX;
+
+	if (reclaiming)
+		limit = min(limit, max(had, 1UL));
+	return limit;
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_history_limit);
+
+bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
+			   const struct tm_cputime *ct, unsigned int cap,
+			   bool reclaiming)
+{
+	unsigned long limit;
+
+	/* tm_history_set_paused() waits for this section to end. */
+	rcu_read_lock();
+	if (h->cleared || READ_ONCE(tm_history_paused)) {
+		/* Removed since the sweep took it, or stopped: keep nothing. */
+		rcu_read_unlock();
+		return false;
+	}
+	tm_cputime_settle(ct, &h->utime, &h->stime);
+	s->utime = h->utime;
+	s->stime = h->stime;
+	limit = tm_history_limit(h->nr_samples, cap, reclaiming);
+	tm_history_append_locked(h, s);
+	while (h->nr_samples > limit)
+		tm_history_drop_oldest_locked(h);
+	rcu_read_unlock();
+	return true;
+}
+
+void tm_history_set_paused(bool paused)
+{
+	WRITE_ONCE(tm_history_paused, paused);
+	/* An append that saw the old value has ended after this. */
+	if (paused)
+		synchronize_rcu();
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_history_set_paused);
+
+/* Readers. */
+
+/*
+ * One hold of the lock for many lines, and one reference for them all
+ * instead of a get and a put per line: the caller formats the copies.
+ */
+unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max)
+{
+	struct task_sample *prev = *last, *s, *copied = NULL;
+	unsigned int n = 0;
+
+	mutex_lock(&h->lock);
+	if (!prev && h->tail)
+		*end = h->tail->seq;
+	/* Histories lose samples only at their head: resume there. */
+	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? h->head : prev->next;
+	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
+		dst[n++] = *s;
+		copied = s;
+	}
+	if (copied)
+		tm_sample_get(copied);
+	mutex_unlock(&h->lock);
+	if (copied) {
+		if (prev)
+			tm_sample_put(prev);
+		*last = copied;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_history_copy);
+
+/* Reclaim. */
+
+long tm_history_samples(void)
+{
+	return atomic_long_read(&tm_nr_samples);
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_history_samples);
+
+unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
+			      unsigned long nr_to_scan)
+{
+	u64 share;
+
+	if (nr <= 1 || !total)
+		return 0;
+	share = div64_u64((u64)nr * nr_to_scan + total - 1, total);
+	return min_t(u64, share, nr - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_shrink_share);
+
+unsigned long tm_history_shrink(struct tm_history *h, unsigned long total,
+				unsigned long nr_to_scan)
+{
+	unsigned long share, freed;
+
+	if (!mutex_trylock(&h->lock))
+		return 0;
+	share = tm_shrink_share(h->nr_samples, total, nr_to_scan);
+	freed = share;
+	while (share--)
+		tm_history_drop_oldest_locked(h);
+	mutex_unlock(&h->lock);
+	return freed;
 }

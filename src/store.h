@@ -3,10 +3,12 @@
 #define TM_STORE_H
 
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/poison.h>
 #include <linux/types.h>
 
 struct mem_cgroup;
+struct tm_cputime;
 
 /*
  * One snapshot of a process, immutable once it is linked into a history.
@@ -62,5 +64,99 @@ static inline void tm_sample_get(struct task_sample *s)
 void tm_sample_put(struct task_sample *s);
 
 void tm_sample_counts(struct tm_sample_counts *c);
+
+/*
+ * How many of a history's newest samples can be reached quickly from
+ * tm_history.recent.  More than the sysfs file can ever show (4095 bytes
+ * of lines of at least TM_LINE_MIN bytes).
+ */
+#define TM_RECENT_WINDOW 64
+
+/* The samples of one process, oldest first (locking: see store.c). */
+struct tm_history {
+	struct mutex lock; /* protects the fields below */
+	bool cleared; /* emptied for good: takes no more samples */
+	struct task_sample *head; /* oldest */
+	struct task_sample *tail; /* newest */
+	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
+	unsigned long nr_samples;
+	u32 next_seq; /* seq of the next sample appended */
+	u64 utime; /* last CPU times reported, kept monotonic */
+	u64 stime;
+};
+
+/* Sets up @h, zeroed by its owner's allocation. */
+void tm_history_init(struct tm_history *h);
+
+/* Empties @h for good: its process is leaving the list or being freed. */
+void tm_history_clear(struct tm_history *h);
+
+/*
+ * For how long after the kernel last reclaimed memory through our
+ * shrinker the histories stop growing (see tm_history_limit()).
+ */
+#define TM_RECLAIM_HOLD HZ
+
+/* Called by the shrinker when the kernel is short of memory. */
+void tm_history_note_reclaim(void);
+/* Whether the kernel reclaimed memory through us less than a hold ago. */
+bool tm_history_reclaiming(void);
+
+/*
+ * The most samples a history of @had samples may keep once one more is
+ * appended: @cap (0: no limit), and while the kernel is reclaiming, no
+ * more than it had (at least one), so that each new sample replaces the
+ * oldest and the sampler does not undo the shrinker's work.
+ */
+unsigned long tm_history_limit(unsigned long had, unsigned int cap,
+			       bool reclaiming);
+
+/*
+ * Appends @s to @h, its CPU times settled from @ct against the last ones
+ * reported so that neither half goes back, then drops the oldest samples
+ * beyond tm_history_limit(@cap, @reclaiming).  The caller holds h->lock.
+ * Returns false, keeping nothing and leaving the caller its reference to
+ * @s, if @h was cleared or appends are paused.
+ */
+bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
+			   const struct tm_cputime *ct, unsigned int cap,
+			   bool reclaiming);
+
+/*
+ * Stops (@paused) or resumes the appending of samples.  Once it has
+ * returned with @paused, no sample is appended any more.
+ */
+void tm_history_set_paused(bool paused);
+
+/*
+ * Copies to @dst up to @max samples of @h that follow *@last (from the
+ * head if *@last is NULL or was dropped), and moves *@last, a reference,
+ * to the last one copied.  A reader's view of a history is the history
+ * as it stood when the reader reached it: a first call (*@last NULL)
+ * sets *@end to the seq of the newest sample then, and no call copies a
+ * sample after *@end.  Returns how many; 0 at the end of that view.
+ */
+unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
+			     u32 *end, struct task_sample *dst,
+			     unsigned int max);
+
+/* How many samples all the histories hold together. */
+long tm_history_samples(void);
+
+/*
+ * A history of @nr samples out of @total gives back its share of
+ * @nr_to_scan, rounded up so that short histories give too, and never
+ * its newest sample.
+ */
+unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
+			      unsigned long nr_to_scan);
+
+/*
+ * Drops @h's oldest samples, its share (tm_shrink_share()) of
+ * @nr_to_scan out of @total, unless its lock is busy; returns how many.
+ * For the shrinker: it never waits.
+ */
+unsigned long tm_history_shrink(struct tm_history *h, unsigned long total,
+				unsigned long nr_to_scan);
 
 #endif /* TM_STORE_H */

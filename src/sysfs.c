@@ -5,9 +5,9 @@
  * "start" pause and resume sampling.
  *
  * A sysfs read cannot go past one page, so only the newest lines that fit
- * are shown.  Each history's newest TM_RECENT_WINDOW samples are reachable
- * from tm_task.recent, which is more than a page can hold, so a read costs
- * O(tasks), not O(samples).
+ * are shown.  Each history's newest TM_RECENT_WINDOW samples are
+ * reachable from tm_history.recent, which is more than a page can hold,
+ * so a read costs O(tasks), not O(samples).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -91,18 +91,18 @@ static void tm_recent_collect(struct tm_task *t, struct tm_recent *r)
 
 	if (!nr || !tm_task_allowed(t, &r->acc))
 		return;
-	mutex_lock(&t->lock);
+	mutex_lock(&t->history.lock);
 	/* Only the task's newest TM_SYSFS_LINES samples can be shown. */
-	skip = min_t(unsigned long, t->nr_samples, TM_RECENT_WINDOW);
+	skip = min_t(unsigned long, t->history.nr_samples, TM_RECENT_WINDOW);
 	skip = skip > TM_SYSFS_LINES ? skip - TM_SYSFS_LINES : 0;
-	for (s = t->recent; s; s = s->next) {
+	for (s = t->history.recent; s; s = s->next) {
 		if (skip) {
 			skip--;
 			continue;
 		}
 		tm_recent_offer(r, s, t->id, nr);
 	}
-	mutex_unlock(&t->lock);
+	mutex_unlock(&t->history.lock);
 }
 
 /* Emits the newest lines that fit in a page, oldest first. */

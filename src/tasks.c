@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The monitored processes and their histories.
+ * The monitored processes: the list of them and its rules (adding and
+ * removing, the limits, the lookup by pid, the expiry of exited ones),
+ * and the sampling of one of them into its history (store.c).
  *
- * Locking:
+ * Locking (store.c states the rules of the histories themselves):
  * - tm_tasks_lock (mutex) serializes changes to the list of tasks and
  *   its indexes (by pid, per user, the exited list) and each task's
  *   "removed" flag.  Readers and the sampler take it only to step from
@@ -10,19 +12,16 @@
  *   read; the shrinker does not take it at all: it walks the list under
  *   RCU (tasks are unlinked with list_del_rcu() and freed after a grace
  *   period).
- * - A task's own mutex, t->lock, protects its history and last known
- *   IDs.  The only nesting is tm_tasks_lock then a task lock.  The
- *   shrinker only ever trylocks task locks.
+ * - A task's history lock, t->history.lock, protects its history and
+ *   its last known IDs.  The only nesting is tm_tasks_lock then a history
+ *   lock.  The shrinker only ever trylocks history locks.
  * - No allocation happens under either lock, so reclaim (and with it our
  *   shrinker) never runs while one of them is held.
- * - Appending a sample happens inside an RCU read section, inside t->lock,
- *   after checking tm_history_paused: tm_history_set_paused(true) then
- *   waits for a grace period, after which no append can happen ("stop").
  *
  * A sweep or a reader holds a reference to the task it is at, with no
  * lock, so it may still hold a task that has just been removed: its
- * "cleared" flag, set under its lock when its history is emptied for
- * good, makes it refuse the sample.
+ * history's "cleared" flag, set under the history's lock when it is
+ * emptied for good, makes it refuse the sample.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,7 +32,6 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -48,17 +46,20 @@
 #include "params.h"
 #include "procstat.h"
 
-static LIST_HEAD(tm_tasks);
-static DEFINE_MUTEX(tm_tasks_lock);
-static unsigned int tm_nr_tasks; /* listed; written under the lock */
-static u64 tm_next_id; /* under the lock */
+VISIBLE_IF_KUNIT struct list_head tm_tasks = LIST_HEAD_INIT(tm_tasks);
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks);
+VISIBLE_IF_KUNIT struct mutex tm_tasks_lock =
+	__MUTEX_INITIALIZER(tm_tasks_lock);
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_lock);
+VISIBLE_IF_KUNIT unsigned int tm_nr_tasks; /* listed; written under the lock */
+EXPORT_SYMBOL_IF_KUNIT(tm_nr_tasks);
+VISIBLE_IF_KUNIT u64 tm_next_id; /* under the lock */
+EXPORT_SYMBOL_IF_KUNIT(tm_next_id);
 /* The listed tasks by struct pid, for the duplicate check (the lock). */
 static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
 /* The listed tasks found exited, in the order found (the lock). */
 static LIST_HEAD(tm_exited);
 static unsigned int tm_nr_exited; /* under the lock */
-/* Appends are refused (tm_history_set_paused()). */
-static bool tm_history_paused;
 
 /* How many tasks a non-administrator listed, by euid (tm_tasks_lock). */
 struct tm_user {
@@ -68,60 +69,6 @@ struct tm_user {
 };
 
 static DEFINE_HASHTABLE(tm_users, 6);
-static atomic_long_t tm_nr_samples = ATOMIC_LONG_INIT(0);
-
-/*
- * When the kernel last reclaimed memory through our shrinker (jiffies,
- * meaningful once tm_reclaim_seen is set: jiffies start near the wrap).
- */
-static unsigned long tm_reclaim_until;
-static bool tm_reclaim_seen;
-
-/* History primitives; the caller holds t->lock. */
-
-static void tm_history_append_locked(struct tm_task *t, struct task_sample *s)
-{
-	s->next = NULL;
-	s->seq = t->next_seq++;
-	if (t->tail)
-		t->tail->next = s;
-	else
-		t->head = s;
-	t->tail = s;
-	t->nr_samples++;
-	atomic_long_inc(&tm_nr_samples);
-
-	if (!t->recent)
-		t->recent = s;
-	else if (t->nr_samples > TM_RECENT_WINDOW)
-		t->recent = t->recent->next;
-}
-
-static void tm_history_drop_oldest_locked(struct tm_task *t)
-{
-	struct task_sample *s = t->head;
-
-	t->head = s->next;
-	if (!t->head)
-		t->tail = NULL;
-	if (t->recent == s)
-		t->recent = t->head;
-	t->nr_samples--;
-	atomic_long_dec(&tm_nr_samples);
-	/* A reader holding @s resumes at the new head. */
-	s->next = TM_SAMPLE_UNLINKED;
-	tm_sample_put(s);
-}
-
-/* Empties @t's history for good: @t is leaving the list or being freed. */
-static void tm_history_clear(struct tm_task *t)
-{
-	mutex_lock(&t->lock);
-	t->cleared = true;
-	while (t->head)
-		tm_history_drop_oldest_locked(t);
-	mutex_unlock(&t->lock);
-}
 
 /* Task life cycle. */
 
@@ -129,7 +76,7 @@ static void tm_task_release(struct kref *ref)
 {
 	struct tm_task *t = container_of(ref, struct tm_task, ref);
 
-	tm_history_clear(t);
+	tm_history_clear(&t->history);
 	put_pid(t->pid);
 	tm_memcg_put(t->memcg);
 	/* The shrinker may still be looking at it, under RCU. */
@@ -140,6 +87,7 @@ void tm_task_put(struct tm_task *t)
 {
 	kref_put(&t->ref, tm_task_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_put);
 
 /* Reads the UIDs of a live process; -ESRCH if it is gone or a zombie. */
 static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
@@ -161,6 +109,7 @@ static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
 }
 
 const struct tm_access tm_access_module = { .admin = true };
+EXPORT_SYMBOL_IF_KUNIT(tm_access_module);
 
 void tm_access_of_file(const struct file *file, struct tm_access *acc)
 {
@@ -181,7 +130,8 @@ static bool tm_ids_allowed(kuid_t uid, kuid_t euid, const struct tm_access *acc)
 	       (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
-static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
+VISIBLE_IF_KUNIT struct tm_task *tm_task_create(struct pid *pid, kuid_t uid,
+						kuid_t euid)
 {
 	struct tm_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
@@ -190,7 +140,7 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->exited_node);
 	kref_init(&t->ref);
-	mutex_init(&t->lock);
+	tm_history_init(&t->history);
 	t->pid = get_pid(pid);
 	/* Its samples are charged to whoever asked for them. */
 	t->memcg = tm_memcg_get_current();
@@ -198,6 +148,7 @@ static struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
 	t->euid = euid;
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_create);
 
 static bool tm_task_listed_locked(struct pid *pid)
 {
@@ -335,6 +286,7 @@ int tm_task_add(pid_t nr, const struct tm_access *acc)
 	put_pid(pid);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_add);
 
 bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 {
@@ -344,13 +296,14 @@ bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 		return true;
 	/* A live process is judged on its current IDs, else on the last. */
 	if (tm_pid_owner(t->pid, &uid, &euid)) {
-		mutex_lock(&t->lock);
+		mutex_lock(&t->history.lock);
 		uid = t->uid;
 		euid = t->euid;
-		mutex_unlock(&t->lock);
+		mutex_unlock(&t->history.lock);
 	}
 	return tm_ids_allowed(uid, euid, acc);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_allowed);
 
 /*
  * Moves every listed task that @ns sees as @nr to @victims, or none of
@@ -386,7 +339,7 @@ static void tm_tasks_dispose(struct list_head *victims)
 	list_for_each_entry_safe(t, tmp, victims, exited_node) {
 		list_del_init(&t->exited_node);
 		/* Free the history now, even if a reader still holds @t. */
-		tm_history_clear(t);
+		tm_history_clear(&t->history);
 		tm_task_put(t);
 	}
 }
@@ -404,8 +357,9 @@ int tm_task_remove(pid_t nr, const struct tm_access *acc)
 		tm_tasks_dispose(&victims);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_remove);
 
-void tm_history_exit(void)
+void tm_tasks_exit(void)
 {
 	LIST_HEAD(victims);
 	struct tm_task *t, *tmp;
@@ -416,6 +370,7 @@ void tm_history_exit(void)
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_exit);
 
 /* Puts @t, just found exited, on the exited list. */
 static void tm_task_note_exit(struct tm_task *t)
@@ -447,36 +402,13 @@ void tm_tasks_reap_exited(unsigned long keep, unsigned int max)
 
 /* Sampling. */
 
-void tm_history_note_reclaim(void)
-{
-	WRITE_ONCE(tm_reclaim_until, jiffies + TM_RECLAIM_HOLD);
-	WRITE_ONCE(tm_reclaim_seen, true);
-}
-
-static bool tm_history_reclaiming(void)
-{
-	return READ_ONCE(tm_reclaim_seen) &&
-	       time_before(jiffies, READ_ONCE(tm_reclaim_until));
-}
-
-unsigned long tm_history_limit(unsigned long had, unsigned int cap,
-			       bool reclaiming)
-{
-	unsigned long limit = cap ? cap : ULONG_MAX;
-
-	if (reclaiming)
-		limit = min(limit, max(had, 1UL));
-	return limit;
-}
-
 void tm_task_sample(struct tm_task *t, unsigned int cap)
 {
 	bool reclaiming = tm_history_reclaiming();
 	struct task_sample *s = tm_sample_alloc(t->memcg);
 	struct tm_cputime ct;
-	unsigned long limit;
 	kuid_t uid, euid;
-	bool owner_known;
+	bool owner_known, kept;
 
 	if (!s)
 		return;
@@ -489,38 +421,17 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	s->ts = ktime_get_boottime_ns();
 	owner_known = !tm_pid_owner(t->pid, &uid, &euid);
 
-	mutex_lock(&t->lock);
+	mutex_lock(&t->history.lock);
 	if (owner_known) {
 		t->uid = uid;
 		t->euid = euid;
 	}
-	/* tm_history_set_paused() waits for this section to end. */
-	rcu_read_lock();
-	if (t->cleared || READ_ONCE(tm_history_paused)) {
-		/* Removed since the sweep took it, or stopped: keep nothing. */
-		rcu_read_unlock();
-		mutex_unlock(&t->lock);
+	kept = tm_history_add_locked(&t->history, s, &ct, cap, reclaiming);
+	mutex_unlock(&t->history.lock);
+	if (!kept)
 		tm_sample_put(s);
-		return;
-	}
-	tm_cputime_settle(&ct, &t->utime, &t->stime);
-	s->utime = t->utime;
-	s->stime = t->stime;
-	limit = tm_history_limit(t->nr_samples, cap, reclaiming);
-	tm_history_append_locked(t, s);
-	while (t->nr_samples > limit)
-		tm_history_drop_oldest_locked(t);
-	rcu_read_unlock();
-	mutex_unlock(&t->lock);
 }
-
-void tm_history_set_paused(bool paused)
-{
-	WRITE_ONCE(tm_history_paused, paused);
-	/* An append that saw the old value has ended after this. */
-	if (paused)
-		synchronize_rcu();
-}
+EXPORT_SYMBOL_IF_KUNIT(tm_task_sample);
 
 /* Readers. */
 
@@ -548,82 +459,30 @@ struct tm_task *tm_task_next(struct tm_task *prev)
 	mutex_unlock(&tm_tasks_lock);
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_task_next);
 
-/*
- * One hold of the lock for many lines, and one reference for them all
- * instead of a get and a put per line: the caller formats the copies.
- */
-unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     u32 *end, struct task_sample *dst,
-			     unsigned int max)
-{
-	struct task_sample *prev = *last, *s, *copied = NULL;
-	unsigned int n = 0;
-
-	mutex_lock(&t->lock);
-	if (!prev && t->tail)
-		*end = t->tail->seq;
-	/* Histories lose samples only at their head: resume there. */
-	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? t->head : prev->next;
-	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
-		dst[n++] = *s;
-		copied = s;
-	}
-	if (copied)
-		tm_sample_get(copied);
-	mutex_unlock(&t->lock);
-	if (copied) {
-		if (prev)
-			tm_sample_put(prev);
-		*last = copied;
-	}
-	return n;
-}
-
-/* Reclaim. */
+/* Reclaim: the walk is here, each history gives back its share itself. */
 
 /* Each history keeps its newest sample, so that is not reclaimable. */
-unsigned long tm_history_reclaimable(void)
+unsigned long tm_tasks_reclaimable(void)
 {
-	long n = atomic_long_read(&tm_nr_samples) - READ_ONCE(tm_nr_tasks);
+	long n = tm_history_samples() - READ_ONCE(tm_nr_tasks);
 
 	return n > 0 ? n : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_reclaimable);
 
-/*
- * A history of @nr samples out of @total gives back its share of
- * @nr_to_scan, rounded up so that short histories give too, and never
- * its newest sample.
- */
-unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
-			      unsigned long nr_to_scan)
-{
-	u64 share;
-
-	if (nr <= 1 || !total)
-		return 0;
-	share = div64_u64((u64)nr * nr_to_scan + total - 1, total);
-	return min_t(u64, share, nr - 1);
-}
-
-unsigned long tm_history_shrink(unsigned long nr_to_scan)
+/* Walks the list under RCU: no lock that readers or writers hold. */
+unsigned long tm_tasks_shrink(unsigned long nr_to_scan)
 {
 	unsigned long total, freed = 0;
 	struct tm_task *t;
 
-	total = atomic_long_read(&tm_nr_samples);
+	total = tm_history_samples();
 	rcu_read_lock();
-	list_for_each_entry_rcu(t, &tm_tasks, node) {
-		unsigned long share;
-
-		if (!mutex_trylock(&t->lock))
-			continue;
-		share = tm_shrink_share(t->nr_samples, total, nr_to_scan);
-		freed += share;
-		while (share--)
-			tm_history_drop_oldest_locked(t);
-		mutex_unlock(&t->lock);
-	}
+	list_for_each_entry_rcu(t, &tm_tasks, node)
+		freed += tm_history_shrink(&t->history, total, nr_to_scan);
 	rcu_read_unlock();
 	return freed;
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_shrink);

@@ -10,24 +10,18 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+#include "store.h"
+
 struct file;
 struct pid;
 struct pid_namespace;
-struct task_sample;
 struct mem_cgroup;
 struct tm_user;
 
 /*
- * How many of a history's newest samples can be reached quickly from
- * tm_task.recent.  More than the sysfs file can ever show (4095 bytes of
- * lines of at least TM_LINE_MIN bytes).
- */
-#define TM_RECENT_WINDOW 64
-
-/*
  * A monitored process.  The global list of them is changed under
- * tm_tasks_lock and may be walked under RCU; everything from @lock on is
- * protected by @lock.
+ * tm_tasks_lock and may be walked under RCU; its history has its own
+ * lock (store.c).
  */
 struct tm_task {
 	struct list_head node;
@@ -42,22 +36,14 @@ struct tm_task {
 	struct mem_cgroup *memcg; /* charged for its samples, held, or NULL */
 	u64 id; /* order of addition, never reused */
 	kuid_t uid; /* the process's real and effective UIDs, as last */
-	kuid_t euid; /* seen (added or sampled): under @lock */
+	kuid_t euid; /* seen (added or sampled): under history.lock */
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
-
-	struct mutex lock; /* protects the fields below */
-	bool cleared; /* removed or being freed: takes no more samples */
-	struct task_sample *head; /* oldest */
-	struct task_sample *tail; /* newest */
-	struct task_sample *recent; /* TM_RECENT_WINDOW-th newest, or head */
-	unsigned long nr_samples;
-	u32 next_seq; /* seq of the next sample appended */
-	u64 utime; /* last CPU times reported, kept monotonic */
-	u64 stime;
+	struct tm_history history;
 };
 
-void tm_history_exit(void);
+/* Takes every task off the list and frees its history (unload). */
+void tm_tasks_exit(void);
 
 /*
  * What a file's user may do, decided when the file was opened: with
@@ -88,24 +74,6 @@ int tm_task_remove(pid_t nr, const struct tm_access *acc);
 void tm_task_put(struct tm_task *t);
 
 /*
- * For how long after the kernel last reclaimed memory through our
- * shrinker the histories stop growing (see tm_history_limit()).
- */
-#define TM_RECLAIM_HOLD HZ
-
-/* Called by the shrinker when the kernel is short of memory. */
-void tm_history_note_reclaim(void);
-
-/*
- * The most samples a history of @had samples may keep once one more is
- * appended: @cap (0: no limit), and while the kernel is reclaiming, no
- * more than it had (at least one), so that each new sample replaces the
- * oldest and the sampler does not undo the shrinker's work.
- */
-unsigned long tm_history_limit(unsigned long had, unsigned int cap,
-			       bool reclaiming);
-
-/*
  * Frees the exited tasks kept longer than @keep jiffies, and the oldest
  * ones beyond @max.
  */
@@ -121,27 +89,23 @@ void tm_task_sample(struct tm_task *t, unsigned int cap);
  */
 struct tm_task *tm_task_next(struct tm_task *prev);
 /*
- * Copies to @dst up to @max samples of @t that follow *@last (from the
- * head if *@last is NULL or was dropped), and moves *@last, a reference,
- * to the last one copied.  A reader's view of a history is the history
- * as it stood when the reader reached it: a first call (*@last NULL)
- * sets *@end to the seq of the newest sample then, and no call copies a
- * sample after *@end.  Returns how many; 0 at the end of that view.
+ * Shrinker support: the samples that may be reclaimed (each history keeps
+ * its newest), and a scan of every history for its share of @nr_to_scan.
  */
-unsigned int tm_history_copy(struct tm_task *t, struct task_sample **last,
-			     u32 *end, struct task_sample *dst,
-			     unsigned int max);
+unsigned long tm_tasks_reclaimable(void);
+unsigned long tm_tasks_shrink(unsigned long nr_to_scan);
 
 /*
- * Stops (@paused) or resumes the appending of samples.  Once it has
- * returned with @paused, no sample is appended any more.
+ * Static but for the KUnit tests (kunit/tasks_test.c), which list tasks
+ * by hand: VISIBLE_IF_KUNIT in tasks.c.  The test file defines
+ * TM_KUNIT_TEST so that it compiles, for sparse, without KUnit too.
  */
-void tm_history_set_paused(bool paused);
-
-/* Shrinker support. */
-unsigned long tm_history_reclaimable(void);
-unsigned long tm_history_shrink(unsigned long nr_to_scan);
-unsigned long tm_shrink_share(unsigned long nr, unsigned long total,
-			      unsigned long nr_to_scan);
+#if IS_ENABLED(CONFIG_KUNIT) || defined(TM_KUNIT_TEST)
+extern struct list_head tm_tasks;
+extern struct mutex tm_tasks_lock;
+extern unsigned int tm_nr_tasks;
+extern u64 tm_next_id;
+struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid);
+#endif
 
 #endif /* TM_TASKS_H */

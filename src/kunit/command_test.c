@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the write protocol's parser, tm_cmd_parse().
- *
- * The production source is compiled into this file, so that the test
- * module gets its own copy of it: an object cannot belong to two modules.
- * It must come first, before any header defines pr_fmt.
  */
-#include "../command.c"
-
 #include <kunit/test.h>
 #include <linux/ctype.h>
+#include <linux/kernel.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+
+#include "../command.h"
 
 struct tm_cmd_case {
 	const char *in;

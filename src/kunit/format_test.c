@@ -3,13 +3,15 @@
  * KUnit tests of the sample line, on seq_file and sysfs, against a plain
  * snprintf() of the format that docs/interface.md documents.
  */
-#include "../format.c"
-
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+
+#include "../format.h"
+#include "../store.h"
 
 /* The documented line, the slow and obvious way. */
 static int tm_format_reference(char *buf, size_t size, pid_t nr,

@@ -4,10 +4,10 @@
  * between user and system time follows the tick-based proportion, adds up
  * to the runtime, and neither half ever decreases, whatever the ticks do.
  */
-#include "../procstat.c"
-
 #include <kunit/test.h>
 #include <linux/random.h>
+
+#include "../procstat.h"
 
 static void tm_settle_cases(struct kunit *test)
 {

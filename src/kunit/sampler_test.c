@@ -5,10 +5,11 @@
  * sampler is less than TM_CATCHUP_MAX intervals late (the missed ones are
  * made up), and the first one in the future when it is farther behind.
  */
-#include "../sampler.c"
-
 #include <kunit/test.h>
 #include <linux/random.h>
+#include <linux/time64.h>
+
+#include "../sampler.h"
 
 static void tm_deadline_cases(struct kunit *test)
 {

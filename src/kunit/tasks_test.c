@@ -5,17 +5,25 @@
  * sample it holds being trimmed away, the shrinker's share of each
  * history and its choice of victims, and adding and removing processes.
  *
- * The production source is compiled into this file so that its static
- * helpers and lists can be reached.  The samples come from a real
- * "task_sample" cache (store.c, built into this module too), so the
- * taskmonitor module itself must not be loaded while these tests run.
- * The "process" sampled is the test's own kthread.
+ * The tests call into taskmonitor.ko, loaded first, and reach its list
+ * of tasks through EXPORT_SYMBOL_IF_KUNIT() (tasks.h).  The samples come
+ * from its "task_sample" cache; its sampler is stopped while the suite
+ * runs, so that only the tests add samples.  The "process" sampled is
+ * the test's own kthread.
  */
-#include "../tasks.c"
+#define TM_KUNIT_TEST /* tasks.h: what tasks.c makes visible to the tests */
 
 #include <kunit/test.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+#include "../sampler.h"
+#include "../store.h"
+#include "../tasks.h"
 
 struct tm_history_test {
 	struct tm_sample_counts before;
@@ -24,14 +32,10 @@ struct tm_history_test {
 static int tm_history_test_init(struct kunit *test)
 {
 	struct tm_history_test *priv;
-	int err;
 
 	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return -ENOMEM;
-	err = tm_sample_init(4);
-	if (err)
-		return err;
 	tm_sample_counts(&priv->before);
 	test->priv = priv;
 	return 0;
@@ -42,14 +46,26 @@ static void tm_history_test_exit(struct kunit *test)
 	struct tm_history_test *priv = test->priv;
 	struct tm_sample_counts after;
 
-	tm_history_exit();
+	tm_tasks_exit();
 	tm_sample_counts(&after);
 	/* Every sample created by the test was freed: none leaked. */
 	KUNIT_EXPECT_EQ(test, after.created - priv->before.created,
 			after.freed - priv->before.freed);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&tm_nr_samples), 0L);
+	KUNIT_EXPECT_EQ(test, tm_history_samples(), 0L);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
-	tm_sample_exit();
+}
+
+/* taskmonitor.ko's sampler would sample the tasks the tests list. */
+static int tm_history_suite_init(struct kunit_suite *suite)
+{
+	tm_sampler_stop();
+	return 0;
+}
+
+static void tm_history_suite_exit(struct kunit_suite *suite)
+{
+	if (tm_sampler_start())
+		pr_err("taskmonitor's sampler did not restart after the tests\n");
 }
 
 /*
@@ -87,9 +103,9 @@ static unsigned long tm_test_check(struct kunit *test, struct tm_task *t)
 	unsigned long n = 0, from_recent = 0;
 	bool in_window = false;
 
-	mutex_lock(&t->lock);
-	for (s = t->head; s; s = s->next) {
-		if (s == t->recent)
+	mutex_lock(&t->history.lock);
+	for (s = t->history.head; s; s = s->next) {
+		if (s == t->history.recent)
 			in_window = true;
 		if (in_window)
 			from_recent++;
@@ -98,18 +114,18 @@ static unsigned long tm_test_check(struct kunit *test, struct tm_task *t)
 		last = s;
 		n++;
 	}
-	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
-	KUNIT_EXPECT_EQ(test, n, t->nr_samples);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->history.tail);
+	KUNIT_EXPECT_EQ(test, n, t->history.nr_samples);
 	if (n) {
 		KUNIT_EXPECT_TRUE_MSG(test, in_window,
 				      "recent is not in the history");
 		KUNIT_EXPECT_EQ(test, from_recent,
 				min_t(unsigned long, n, TM_RECENT_WINDOW));
 	} else {
-		KUNIT_EXPECT_NULL(test, t->head);
-		KUNIT_EXPECT_NULL(test, t->recent);
+		KUNIT_EXPECT_NULL(test, t->history.head);
+		KUNIT_EXPECT_NULL(test, t->history.recent);
 	}
-	mutex_unlock(&t->lock);
+	mutex_unlock(&t->history.lock);
 	return n;
 }
 
@@ -131,15 +147,15 @@ static void tm_history_cap(struct kunit *test)
 
 	for (i = 0; i < 10; i++) {
 		tm_task_sample(t, 4);
-		tails[i] = t->tail;
+		tails[i] = t->history.tail;
 		KUNIT_EXPECT_EQ(test, tm_test_check(test, t),
 				(unsigned long)min(i + 1, 4));
 	}
 	/* What is left is the four newest, in order. */
-	mutex_lock(&t->lock);
-	for (i = 6, s = t->head; i < 10 && s; i++, s = s->next)
+	mutex_lock(&t->history.lock);
+	for (i = 6, s = t->history.head; i < 10 && s; i++, s = s->next)
 		KUNIT_EXPECT_PTR_EQ(test, s, tails[i]);
-	mutex_unlock(&t->lock);
+	mutex_unlock(&t->history.lock);
 	KUNIT_EXPECT_EQ(test, i, 10);
 }
 
@@ -149,7 +165,7 @@ static void tm_history_cap_one(struct kunit *test)
 
 	tm_test_sample(test, t, 5, 1);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 1UL);
-	KUNIT_EXPECT_PTR_EQ(test, t->head, t->tail);
+	KUNIT_EXPECT_PTR_EQ(test, t->history.head, t->history.tail);
 }
 
 /* 0 is no cap at all; the recent window stays right past its size. */
@@ -162,7 +178,7 @@ static void tm_history_no_cap(struct kunit *test)
 		tm_task_sample(t, 0);
 		KUNIT_EXPECT_EQ(test, tm_test_check(test, t), (unsigned long)i);
 	}
-	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 3UL * TM_RECENT_WINDOW);
+	KUNIT_EXPECT_EQ(test, tm_tasks_reclaimable(), 3UL * TM_RECENT_WINDOW);
 }
 
 /* A lower cap trims a long history at its next sample, window included. */
@@ -193,7 +209,8 @@ static void tm_history_copy_batches(struct kunit *test)
 	u32 end;
 
 	tm_test_sample(test, t, 20, 0);
-	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
+	while ((n = tm_history_copy(&t->history, &last, &end, copy,
+				    ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_EQ(test, n, min(8U, 20 - seen));
 		for (i = 0; i < n; i++) {
 			KUNIT_EXPECT_GE(test, copy[i].ts, prev);
@@ -204,7 +221,7 @@ static void tm_history_copy_batches(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, kref_read(&last->ref), 2U);
 	}
 	KUNIT_EXPECT_EQ(test, seen, 20U);
-	KUNIT_EXPECT_PTR_EQ(test, last, t->tail);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->history.tail);
 	tm_sample_put(last);
 }
 
@@ -222,15 +239,18 @@ static void tm_history_copy_resumes(struct kunit *test)
 	u32 end;
 
 	tm_test_sample(test, t, 3, 0);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 2U);
+	KUNIT_ASSERT_EQ(test,
+			tm_history_copy(&t->history, &last, &end, copy, 2), 2U);
 	ts = copy[1].ts;
 	tm_test_sample(test, t, 1, 2);
 	KUNIT_EXPECT_PTR_EQ(test, last->next, TM_SAMPLE_UNLINKED);
-	KUNIT_ASSERT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 1U);
+	KUNIT_ASSERT_EQ(test,
+			tm_history_copy(&t->history, &last, &end, copy, 2), 1U);
 	KUNIT_EXPECT_GE(test, copy[0].ts, ts);
-	KUNIT_EXPECT_EQ(test, copy[0].ts, t->head->ts);
-	KUNIT_EXPECT_PTR_EQ(test, last, t->head);
-	KUNIT_EXPECT_EQ(test, tm_history_copy(t, &last, &end, copy, 2), 0U);
+	KUNIT_EXPECT_EQ(test, copy[0].ts, t->history.head->ts);
+	KUNIT_EXPECT_PTR_EQ(test, last, t->history.head);
+	KUNIT_EXPECT_EQ(test,
+			tm_history_copy(&t->history, &last, &end, copy, 2), 0U);
 	tm_sample_put(last);
 }
 
@@ -247,15 +267,16 @@ static void tm_history_copy_snapshot(struct kunit *test)
 	u32 end, newest;
 
 	tm_test_sample(test, t, 10, 10);
-	newest = t->tail->seq;
-	while ((n = tm_history_copy(t, &last, &end, copy, ARRAY_SIZE(copy)))) {
+	newest = t->history.tail->seq;
+	while ((n = tm_history_copy(&t->history, &last, &end, copy,
+				    ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_FALSE(test, tm_seq_after(copy[n - 1].seq, newest));
 		seen += n;
 		tm_test_sample(test, t, 4, 10);
 	}
 	KUNIT_EXPECT_GT(test, seen, 0U);
 	KUNIT_EXPECT_LE(test, seen, 10U);
-	KUNIT_EXPECT_TRUE(test, tm_seq_after(t->tail->seq, newest));
+	KUNIT_EXPECT_TRUE(test, tm_seq_after(t->history.tail->seq, newest));
 	tm_sample_put(last);
 }
 
@@ -347,29 +368,29 @@ static void tm_history_shrink_victims(struct kunit *test)
 		t[i] = tm_test_task(test);
 		tm_test_sample(test, t[i], len[i], 0);
 	}
-	mutex_lock(&t[2]->lock);
-	for (j = 0, s = t[2]->head; s && j < 30; s = s->next)
+	mutex_lock(&t[2]->history.lock);
+	for (j = 0, s = t[2]->history.head; s && j < 30; s = s->next)
 		order[j++] = s;
-	mutex_unlock(&t[2]->lock);
+	mutex_unlock(&t[2]->history.lock);
 	KUNIT_ASSERT_EQ(test, j, 30);
 
-	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 38UL);
+	KUNIT_EXPECT_EQ(test, tm_tasks_reclaimable(), 38UL);
 	/* 41 samples: shares ceil(1*8/41)=0 (newest), ceil(80/41)=2, ceil(240/41)=6. */
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(8), 8UL);
+	KUNIT_EXPECT_EQ(test, tm_tasks_shrink(8), 8UL);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[0]), 1UL);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[1]), 8UL);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, t[2]), 24UL);
 	/* The oldest six went. */
-	KUNIT_EXPECT_PTR_EQ(test, t[2]->head, order[6]);
-	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 30UL);
+	KUNIT_EXPECT_PTR_EQ(test, t[2]->history.head, order[6]);
+	KUNIT_EXPECT_EQ(test, tm_tasks_reclaimable(), 30UL);
 
 	/* Asked for more than there is: all but the newest of each. */
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(1000), 30UL);
+	KUNIT_EXPECT_EQ(test, tm_tasks_shrink(1000), 30UL);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, tm_test_check(test, t[i]), 1UL);
-	KUNIT_EXPECT_PTR_EQ(test, t[2]->head, order[29]);
-	KUNIT_EXPECT_EQ(test, tm_history_reclaimable(), 0UL);
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 0UL);
+	KUNIT_EXPECT_PTR_EQ(test, t[2]->history.head, order[29]);
+	KUNIT_EXPECT_EQ(test, tm_tasks_reclaimable(), 0UL);
+	KUNIT_EXPECT_EQ(test, tm_tasks_shrink(100), 0UL);
 }
 
 /*
@@ -383,14 +404,14 @@ static void tm_history_shrink_trylock(struct kunit *test)
 	tm_test_sample(test, a, 10, 0);
 	tm_test_sample(test, b, 10, 0);
 
-	mutex_lock(&a->lock);
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 9UL);
-	mutex_unlock(&a->lock);
+	mutex_lock(&a->history.lock);
+	KUNIT_EXPECT_EQ(test, tm_tasks_shrink(100), 9UL);
+	mutex_unlock(&a->history.lock);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 10UL);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, b), 1UL);
 
 	mutex_lock(&tm_tasks_lock);
-	KUNIT_EXPECT_EQ(test, tm_history_shrink(100), 9UL);
+	KUNIT_EXPECT_EQ(test, tm_tasks_shrink(100), 9UL);
 	mutex_unlock(&tm_tasks_lock);
 	KUNIT_EXPECT_EQ(test, tm_test_check(test, a), 1UL);
 }
@@ -495,6 +516,8 @@ static struct kunit_case tm_history_test_cases[] = {
 
 static struct kunit_suite tm_history_test_suite = {
 	.name = "taskmonitor_history",
+	.suite_init = tm_history_suite_init,
+	.suite_exit = tm_history_suite_exit,
 	.init = tm_history_test_init,
 	.exit = tm_history_test_exit,
 	.test_cases = tm_history_test_cases,

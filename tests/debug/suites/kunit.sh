@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# kunit: the KUnit suites of taskmonitor's pure logic (src/kunit/, built
-# as taskmonitor_kunit.ko with TM_KUNIT=m) run in the debug kernel: the
+# kunit: the KUnit suites of taskmonitor's logic (src/kunit/, built as
+# taskmonitor_kunit.ko with TM_KUNIT=m) run in the debug kernel: the
 # command parser, the sample line, histories and the cap, the shrinker's
-# shares and victims, the sampler's deadlines, the CPU-time split.  Every
-# case of every suite must be "ok" in the KTAP results.
+# shares and victims, the sampler's deadlines, the CPU-time split.  The
+# tests call into taskmonitor.ko (EXPORT_SYMBOL_IF_KUNIT), so it is
+# loaded first.  Every case of every suite must be "ok" in the KTAP
+# results.
 
 # shellcheck disable=SC1091 # guest paths
 . /tm/debug/lib.sh
@@ -20,6 +22,7 @@ test_kunit_all_ok() {
 	! tm_loaded || tm_unload
 	[ -f /tm/taskmonitor_kunit.ko ] || fail "no taskmonitor_kunit.ko in the initramfs"
 	[ -d /sys/kernel/debug/kunit ] || fail "the kernel has no KUnit debugfs"
+	tm_load
 	# The suites run while the module loads.
 	out=$(insmod /tm/taskmonitor_kunit.ko 2>&1) || fail "insmod taskmonitor_kunit.ko: $out"
 	bad=
@@ -38,6 +41,7 @@ test_kunit_all_ok() {
 	done
 	first=$(dmesg | grep -m 3 -E 'EXPECTATION FAILED|ASSERTION FAILED' -A 3 | tr -s ' \n' '  ')
 	rmmod taskmonitor_kunit || bad="$bad rmmod-failed"
+	tm_unload
 	[ -z "$bad" ] || fail "KUnit failures:$bad ${first:+| $first}"
 	note "KUnit: $cases cases ok in $(echo "$DBG_KUNIT_SUITES" | wc -w) suites"
 }
