@@ -237,6 +237,43 @@ static void test_escapes(void)
 	CHECK(!strcmp(buf, "a\\\"\\\\\\n\\\\xff"), "prom: %s", buf);
 }
 
+/*
+ * Line I of the reader test: I % 997 + 1 bytes of one letter, so that
+ * lines straddle the reader's refills; the last one has no '\n'.
+ */
+static void test_reader_offsets(void)
+{
+	enum { LINES = 6000 };
+	FILE *f = tmpfile();
+	struct tm_reader r;
+	uint64_t off = 0, bad = 0;
+	const char *line;
+	size_t len;
+	int i;
+
+	for (i = 0; i < LINES; i++) {
+		int n = i % 997 + 1;
+
+		for (int j = 0; j < n; j++)
+			putc('a' + i % 26, f);
+		if (i < LINES - 1)
+			putc('\n', f);
+	}
+	fflush(f);
+	rewind(f);
+	CHECK(!tm_reader_init(&r, fileno(f), "t"), "reader init");
+	for (i = 0; (line = tm_reader_line(&r, &len)); i++) {
+		if (len != (size_t)(i % 997 + 1) || line[0] != 'a' + i % 26 ||
+		    tm_reader_offset(&r, line) != off)
+			bad++;
+		off += len + 1;
+	}
+	CHECK(i == LINES && bad == 0, "%d lines, %llu at a wrong offset",
+	      i, (unsigned long long)bad);
+	tm_reader_free(&r);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_parse_fields();
@@ -247,6 +284,7 @@ int main(void)
 	test_rates();
 	test_utf8();
 	test_escapes();
+	test_reader_offsets();
 	printf("unit: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }
