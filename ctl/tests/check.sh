@@ -62,7 +62,7 @@ log=$OUT/cli.log
 if ! command -v python3 >/dev/null; then
 	result FAIL ctl/cli "python3 is missing: make deps"
 elif gcc "${SAN[@]}" -Wall -Wextra -Werror -DTM_VERSION='"test"' -o "$OUT/taskmonitorctl" \
-	taskmonitorctl.c view.c "${SRCS[@]}" -lm >"$log" 2>&1; then
+	taskmonitorctl.c view.c export.c "${SRCS[@]}" -lm >"$log" 2>&1; then
 	while IFS= read -r line; do
 		case $line in
 		"TM-RESULT PASS "*) result PASS "${line#TM-RESULT PASS }" ;;
