@@ -12,8 +12,11 @@
 
 CTL_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
-# clang for libFuzzer, python3 for the tests' checks.
-DEPS += clang python3
+# clang for libFuzzer, python3 for the tests' checks; Prometheus's own
+# programs for the tests of export (their services are left stopped and
+# disabled: see DEPS_NO_SERVICES).
+DEPS += clang python3 prometheus prometheus-node-exporter
+DEPS_NO_SERVICES += prometheus.service prometheus-node-exporter.service
 
 CHECK_STAGES += check-ctl
 

@@ -8,6 +8,8 @@
 #   ctl/unit           unit tests (tests/unit.c) under ASan + UBSan
 #   ctl/cli/*          the program, built with ASan + UBSan, on the
 #                      hand-written histories (tests/cli.py)
+#   ctl/prom/*         export against Debian's promtool, node_exporter and
+#                      prometheus, started on loopback ports (tests/prom.py)
 #   ctl/fuzz           libFuzzer on the parser and the escapes for
 #                      TM_CTL_FUZZ_SECONDS (default 20), ASan + UBSan
 # Prints and appends "TM-RESULT PASS|FAIL name[: reason]" lines; exit 0
@@ -69,7 +71,8 @@ elif gcc "${SAN[@]}" -Wall -Wextra -Werror -DTM_VERSION='"test"' -o "$OUT/taskmo
 		"TM-RESULT FAIL "*) line=${line#TM-RESULT FAIL }
 			result FAIL "${line%%: *}" "${line#*: }" ;;
 		esac
-	done < <(python3 tests/cli.py "$OUT/taskmonitorctl" 2>>"$log")
+	done < <(python3 tests/cli.py "$OUT/taskmonitorctl" 2>>"$log"
+		python3 tests/prom.py "$OUT/taskmonitorctl" 2>>"$log")
 else
 	result FAIL ctl/cli "$(first_line "$log")"
 fi
