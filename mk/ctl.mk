@@ -13,9 +13,9 @@
 CTL_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
 # clang for libFuzzer, python3 for the tests' checks; Prometheus's own
-# programs for the tests of export (their services are left stopped and
+# programs for the tests of export, systemd-analyze for its units (their services are left stopped and
 # disabled: see DEPS_NO_SERVICES).
-DEPS += clang python3 prometheus prometheus-node-exporter
+DEPS += clang python3 prometheus prometheus-node-exporter systemd
 DEPS_NO_SERVICES += prometheus.service prometheus-node-exporter.service
 
 CHECK_STAGES += check-ctl

@@ -10,6 +10,7 @@
 #                      hand-written histories (tests/cli.py)
 #   ctl/prom/*         export against Debian's promtool, node_exporter and
 #                      prometheus, started on loopback ports (tests/prom.py)
+#   ctl/units          systemd-analyze verify on the systemd units, no word
 #   ctl/fuzz           libFuzzer on the parser and the escapes for
 #                      TM_CTL_FUZZ_SECONDS (default 20), ASan + UBSan
 # Prints and appends "TM-RESULT PASS|FAIL name[: reason]" lines; exit 0
@@ -75,6 +76,21 @@ elif gcc "${SAN[@]}" -Wall -Wextra -Werror -DTM_VERSION='"test"' -o "$OUT/taskmo
 		python3 tests/prom.py "$OUT/taskmonitorctl" 2>>"$log")
 else
 	result FAIL ctl/cli "$(first_line "$log")"
+fi
+
+# The units as installed, but for taskmonitorctl's path (the host has no
+# /usr/bin/taskmonitorctl); any message, a warning too, is a failure.
+log=$OUT/units.log
+rm -rf "$OUT/units" && mkdir -p "$OUT/units"
+for u in systemd/taskmonitor-export.service systemd/taskmonitor-export.timer; do
+	sed "s|/usr/bin/taskmonitorctl|$OUT/taskmonitorctl|" "$u" >"$OUT/units/${u#systemd/}"
+done
+if ! command -v systemd-analyze >/dev/null; then
+	result FAIL ctl/units "systemd-analyze is missing: make deps"
+elif systemd-analyze verify --man=no "$OUT"/units/* >"$log" 2>&1 && [ ! -s "$log" ]; then
+	result PASS ctl/units
+else
+	result FAIL ctl/units "$(head -n 1 "$log")"
 fi
 
 log=$OUT/fuzz.log
