@@ -20,12 +20,12 @@
 #define _GNU_SOURCE
 #include "ctl.h"
 #include "out.h"
+#include "prom.h"
 #include "walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,124 +48,6 @@ struct xstate {
 	uint64_t base;		/* offset of the input's first byte in fd */
 	unsigned long skipped;	/* samples not after their series' last */
 };
-
-enum unit { U_COUNT, U_NS, U_KIB, U_WALL };
-
-/* A metric family: one or two fields of a sample. */
-struct family {
-	const char *name;	/* OpenMetrics's family name: no _total */
-	bool counter;
-	enum unit unit;
-	const char *help;
-	const char *label;	/* tells the two fields apart; NULL: one */
-	const char *lv[2];
-	size_t field[2];	/* offsetof(struct tm_sample, ...) */
-};
-
-#define F(x) offsetof(struct tm_sample, x)
-
-static const struct family families[] = {
-	{ "taskmonitor_cpu_seconds", true, U_NS,
-	  "CPU time of the process (all its threads), by mode.",
-	  "mode", { "user", "system" }, { F(usr), F(sys) } },
-	{ "taskmonitor_resident_memory_bytes", false, U_KIB,
-	  "Resident set size of the process (VmRSS).",
-	  NULL, { NULL }, { F(rss) } },
-	{ "taskmonitor_virtual_memory_bytes", false, U_KIB,
-	  "Virtual memory size of the process (VmSize).",
-	  NULL, { NULL }, { F(vsz) } },
-	{ "taskmonitor_page_faults", true, U_COUNT,
-	  "Page faults of the process, by type.",
-	  "type", { "minor", "major" }, { F(minflt), F(majflt) } },
-	{ "taskmonitor_context_switches", true, U_COUNT,
-	  "Context switches of the process, by type.",
-	  "type", { "voluntary", "involuntary" }, { F(nvcsw), F(nivcsw) } },
-	{ "taskmonitor_threads", false, U_COUNT,
-	  "Live threads of the process.", NULL, { NULL }, { F(threads) } },
-	{ "taskmonitor_last_sample_timestamp_seconds", false, U_WALL,
-	  "Wall-clock time of the process's sample, seconds since the epoch.",
-	  NULL, { NULL }, { F(ts) } },
-};
-
-#define NFAMILIES (sizeof(families) / sizeof(families[0]))
-
-static const char samples_name[] = "taskmonitor_exporter_samples";
-static const char samples_help[] =
-	"Samples of the history read (in the window, of the selected processes).";
-
-static uint64_t field(const struct tm_sample *s, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, (const char *)s + off, sizeof(v));
-	return v;
-}
-
-/* NS nanoseconds as decimal seconds, exactly; NS may be negative. */
-static void put_ns(FILE *f, __int128 ns)
-{
-	if (ns < 0) {
-		putc('-', f);
-		ns = -ns;
-	}
-	fprintf(f, "%llu.%09llu", (unsigned long long)(ns / 1000000000),
-		(unsigned long long)(ns % 1000000000));
-}
-
-static void put_value(FILE *f, const struct tm_opts *o, enum unit u,
-		      uint64_t v)
-{
-	switch (u) {
-	case U_NS:
-		put_ns(f, v);
-		break;
-	case U_KIB:
-		if (v <= UINT64_MAX >> 10)
-			fprintf(f, "%llu", (unsigned long long)(v << 10));
-		else
-			fprintf(f, "%.17g", (double)v * 1024.0);
-		break;
-	case U_WALL:
-		put_ns(f, (__int128)o->boot_ns + v);
-		break;
-	default:
-		fprintf(f, "%llu", (unsigned long long)v);
-	}
-}
-
-static void put_name(FILE *f, const struct family *fm)
-{
-	fputs(fm->name, f);
-	if (fm->counter)
-		fputs("_total", f);
-}
-
-static void put_labels(FILE *f, const struct xproc *x, const struct family *fm,
-		       int variant)
-{
-	fprintf(f, "{pid=\"%ld\",comm=\"", x->last.pid);
-	tm_prom_str(f, x->comm);
-	putc('"', f);
-	if (x->last.has_start)
-		fprintf(f, ",start=\"%llu\"", (unsigned long long)x->last.start);
-	if (fm->label)
-		fprintf(f, ",%s=\"%s\"", fm->label, fm->lv[variant]);
-	putc('}', f);
-}
-
-/* The HELP and TYPE lines: OpenMetrics names a counter without _total. */
-static void put_meta(FILE *f, const char *name, const char *suffix,
-		     const char *type, const char *help)
-{
-	fprintf(f, "# HELP %s%s %s\n# TYPE %s%s %s\n", name, suffix, help,
-		name, suffix, type);
-}
-
-static void put_family_meta(FILE *f, const struct family *fm, bool om)
-{
-	put_meta(f, fm->name, fm->counter && !om ? "_total" : "",
-		 fm->counter ? "counter" : "gauge", fm->help);
-}
 
 /* ---- the first pass: one xproc per process ---- */
 
@@ -225,6 +107,14 @@ static void export_end(struct walker *w, struct proc *p)
 	x->exited = w->local && !strcmp(p->state, "exited");
 }
 
+static void series_of(const struct xproc *p, struct tm_series *x)
+{
+	x->pid = p->last.pid;
+	x->comm = p->comm;
+	x->has_start = p->last.has_start;
+	x->start = p->last.start;
+}
+
 /* ---- export: the newest sample of each live process ---- */
 
 static int by_pid_then_order(const void *a, const void *b)
@@ -260,24 +150,22 @@ static void keep_live(struct xstate *xs)
 static void write_newest(FILE *f, const struct tm_opts *o,
 			 const struct xstate *xs, unsigned long samples)
 {
-	const struct family *fm;
+	const struct tm_family *fm;
+	struct tm_series x;
 	size_t i;
 	int v;
 
-	for (fm = families; fm < families + NFAMILIES; fm++) {
-		put_family_meta(f, fm, false);
+	for (fm = tm_families; fm < tm_families + tm_nfamilies; fm++) {
+		tm_prom_family_meta(f, fm, false);
 		for (v = 0; v < (fm->label ? 2 : 1); v++)
 			for (i = 0; i < xs->n; i++) {
-				put_name(f, fm);
-				put_labels(f, &xs->v[i], fm, v);
-				putc(' ', f);
-				put_value(f, o, fm->unit,
-					  field(&xs->v[i].last, fm->field[v]));
-				putc('\n', f);
+				series_of(&xs->v[i], &x);
+				tm_prom_point(f, fm, v, &x, &xs->v[i].last,
+					      o->boot_ns, false);
 			}
 	}
-	put_meta(f, samples_name, "", "gauge", samples_help);
-	fprintf(f, "%s %lu\n", samples_name, samples);
+	tm_prom_meta(f, tm_samples_name, "", "gauge", tm_samples_help);
+	fprintf(f, "%s %lu\n", tm_samples_name, samples);
 }
 
 /* ---- export --history: every sample, series by series ---- */
@@ -339,9 +227,9 @@ static char *load_range(const struct xstate *xs, const struct xproc *x,
 struct series_out {
 	FILE *f;
 	const struct tm_opts *o;
-	const struct family *fm;
+	const struct tm_family *fm;
 	int variant;
-	const struct xproc *head;	/* its labels */
+	struct tm_series x;
 	bool started;
 	uint64_t last_ts;
 	unsigned long skipped;
@@ -355,13 +243,7 @@ static void put_point(struct series_out *so, const struct tm_sample *s)
 	}
 	so->started = true;
 	so->last_ts = s->ts;
-	put_name(so->f, so->fm);
-	put_labels(so->f, so->head, so->fm, so->variant);
-	putc(' ', so->f);
-	put_value(so->f, so->o, so->fm->unit, field(s, so->fm->field[so->variant]));
-	putc(' ', so->f);
-	put_ns(so->f, (__int128)so->o->boot_ns + s->ts);
-	putc('\n', so->f);
+	tm_prom_point(so->f, so->fm, so->variant, &so->x, s, so->o->boot_ns, true);
 }
 
 /* Write X's samples in the window into the series SO. */
@@ -397,37 +279,38 @@ static void put_process(struct series_out *so, const struct xstate *xs,
 static void write_history(FILE *f, const struct tm_opts *o, struct xstate *xs,
 			  unsigned long samples)
 {
-	const struct family *fm;
+	const struct tm_family *fm;
 	uint64_t newest = 0;
 	size_t i, j;
 	int v;
 
 	if (xs->n)
 		qsort(xs->v, xs->n, sizeof(*xs->v), by_series_then_time);
-	for (fm = families; fm < families + NFAMILIES; fm++) {
-		put_family_meta(f, fm, true);
+	for (fm = tm_families; fm < tm_families + tm_nfamilies; fm++) {
+		tm_prom_family_meta(f, fm, true);
 		for (i = 0; i < xs->n; i = j) {
 			for (j = i + 1; j < xs->n && !series_cmp(&xs->v[i], &xs->v[j]); j++)
 				;
 			for (v = 0; v < (fm->label ? 2 : 1); v++) {
 				struct series_out so = { .f = f, .o = o, .fm = fm,
-							 .variant = v, .head = &xs->v[i] };
+							 .variant = v };
 				size_t k;
 
+				series_of(&xs->v[i], &so.x);
 				for (k = i; k < j; k++)
 					put_process(&so, xs, &xs->v[k]);
-				if (fm == families && v == 0)
+				if (fm == tm_families && v == 0)
 					xs->skipped += so.skipped;
 			}
 		}
 	}
-	put_meta(f, samples_name, "", "gauge", samples_help);
+	tm_prom_meta(f, tm_samples_name, "", "gauge", tm_samples_help);
 	for (i = 0; i < xs->n; i++)
 		if (xs->v[i].last.ts > newest)
 			newest = xs->v[i].last.ts;
 	if (xs->n) {
-		fprintf(f, "%s %lu ", samples_name, samples);
-		put_ns(f, (__int128)o->boot_ns + newest);
+		fprintf(f, "%s %lu ", tm_samples_name, samples);
+		tm_prom_ns(f, (__int128)o->boot_ns + newest);
 		putc('\n', f);
 	}
 	fputs("# EOF\n", f);

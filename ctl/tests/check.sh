@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 SAN=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-SRCS=(hist.c out.c)
+SRCS=(hist.c out.c prom.c)
 failed=0
 
 result() {
