@@ -4,9 +4,11 @@
 #   make ctl          build ctl/taskmonitorctl
 #   make check-ctl    its host-side tests: a warning-free build with the
 #                     distribution's flags, unit tests and the program on
-#                     hand-written histories under ASan + UBSan, and a
-#                     libFuzzer run of the parser (TM_CTL_FUZZ_SECONDS,
-#                     default 20); a stage of `make check`.
+#                     hand-written histories under ASan + UBSan, export
+#                     against Debian's promtool, node_exporter and
+#                     prometheus, systemd-analyze verify of the units, and
+#                     a libFuzzer run of the parser and export's lines
+#                     (TM_CTL_FUZZ_SECONDS, default 20); a stage of `make check`.
 #   make bench-ctl    the speed goal: show --summary over 10^6 samples
 #                     against cat + wc -l, and its peak RSS, on the host;
 #                     export of 1,000 processes against the timer's 15 s
@@ -38,7 +40,8 @@ bench-ctl:
 help::
 	@echo "taskmonitorctl (mk/ctl.mk, ctl/):"
 	@echo "  make ctl           build ctl/taskmonitorctl"
-	@echo "  make check-ctl     its host tests: unit, histories under ASan+UBSan, fuzzer (part"
+	@echo "  make check-ctl     its host tests: unit, histories under ASan+UBSan, export against"
+	@echo "                     promtool, node_exporter and prometheus, units, fuzzer (part"
 	@echo "                     of check); TM_CTL_FUZZ_SECONDS=20"
 	@echo "  make bench-ctl     show --summary over 10^6 samples vs cat + wc -l, export of"
 	@echo "                     1,000 processes, on the host"

@@ -183,7 +183,7 @@ def errors_name_the_fix():
     expect(b"must end in .png or .svg" in p.stderr, p.stderr)
     p = run("top", rc=2)
     expect(b"follow-mode" in p.stderr, p.stderr)
-    for cmd in ("add", "remove", "list", "show", "plot", "save"):
+    for cmd in ("add", "remove", "list", "show", "plot", "save", "export"):
         expect(run(cmd, "--help").stdout.startswith(b"usage: taskmonitorctl " + cmd.encode()),
                f"{cmd} --help")
 
