@@ -88,7 +88,8 @@ static void export_end(struct walker *w, struct proc *p)
 	if (w->o->user_given) {
 		if (!w->local)
 			tm_die(2, "--user needs a history of this boot (the module's, or one saved on it): only /proc tells whose processes they are");
-		if (!owned_by(p->first.pid, w->o->uid))
+		/* An exited process is no one's now: its PID may be reused. */
+		if (strcmp(p->state, "live") || !owned_by(p->first.pid, w->o->uid))
 			return;
 	}
 	if (xs->n == xs->cap) {
