@@ -27,7 +27,8 @@ export KERNELS TESTS K61 K612 TM_CACHE JOBS
 
 # Debian packages the project needs; `make deps` adds the linux-headers
 # of every flavour of the chosen ABIs.  Extend with EXTRA_DEPS=..., or
-# from an included mk/*.mk with `DEPS += ...`.
+# from an included mk/*.mk with `DEPS += ...`; `DEPS_NO_SERVICES += UNIT`
+# names a service a package enables that must stay disabled and stopped.
 DEPS := qemu-system-x86 busybox-static cpio kmod build-essential bc flex \
 	bison libelf-dev libssl-dev dwarves sparse shellcheck gnuplot-nox \
 	sysstat util-linux debootstrap
@@ -81,10 +82,10 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/src modules
 
 deps:
-	tests/deps.sh --install $(DEPS)
+	TM_NO_SERVICES="$(DEPS_NO_SERVICES)" tests/deps.sh --install $(DEPS)
 
 deps-ensure:
-	@tests/deps.sh --ensure $(DEPS)
+	@TM_NO_SERVICES="$(DEPS_NO_SERVICES)" tests/deps.sh --ensure $(DEPS)
 
 check: check-start $(CHECK_STAGES)
 	@tests/summary.sh $(RESULTS)

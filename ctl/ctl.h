@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "hist.h"
 
@@ -29,6 +30,8 @@ struct tm_opts {
 	const char *output;
 	int width, height;
 	bool follow, history;
+	bool user_given;	/* export --user */
+	uid_t uid;
 	long *pids;		/* selected PIDs (npids == 0: all) */
 	bool *pid_seen;		/* pids[i] had a sample in the window */
 	int npids;
@@ -44,6 +47,8 @@ void tm_die(int status, const char *fmt, ...)
 
 /* CLOCK_REALTIME - CLOCK_BOOTTIME now: the wall-clock time of boot. */
 int64_t tm_boot_ns_now(void);
+/* Is the module loaded (its /sys/module directory there)? */
+bool tm_module_loaded(void);
 /* Open the history: --input, else the device, else debugfs; or die. */
 int tm_open_history(const struct tm_opts *o, const char **name);
 /* Explain why the module's file NAME could not be opened, and exit. */
@@ -53,5 +58,6 @@ int cmd_show(struct tm_opts *o);
 int cmd_list(struct tm_opts *o);
 int cmd_plot(struct tm_opts *o);
 int cmd_save(struct tm_opts *o, const char *file);
+int cmd_export(struct tm_opts *o);
 
 #endif

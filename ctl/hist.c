@@ -367,6 +367,7 @@ static bool refill(struct tm_reader *r)
 	ssize_t n;
 
 	if (r->start > 0) {
+		r->off += r->start;
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
@@ -431,4 +432,9 @@ const char *tm_reader_line(struct tm_reader *r, size_t *len)
 		}
 		scanned += r->start;
 	}
+}
+
+uint64_t tm_reader_offset(const struct tm_reader *r, const char *line)
+{
+	return r->off + (uint64_t)(line - r->buf);
 }

@@ -75,6 +75,7 @@ struct tm_reader {
 	const char *name;	/* for messages */
 	char *buf;
 	size_t cap, start, end;
+	uint64_t off;		/* offset in the input of buf[0] */
 	unsigned long lineno;
 	bool eof;
 };
@@ -86,5 +87,7 @@ void tm_reader_free(struct tm_reader *r);
  * NULL at the end; NULL with errno set on a read error.
  */
 const char *tm_reader_line(struct tm_reader *r, size_t *len);
+/* The offset in the input of LINE, which tm_reader_line() just gave. */
+uint64_t tm_reader_offset(const struct tm_reader *r, const char *line);
 
 #endif

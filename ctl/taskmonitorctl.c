@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,14 @@ int64_t tm_boot_ns_now(void)
 	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 }
 
-static bool module_loaded(void)
+bool tm_module_loaded(void)
 {
 	return access(TM_SYSMOD, F_OK) == 0;
 }
 
 void tm_die_module_file(const char *name, int err)
 {
-	if (err == ENOENT && !module_loaded())
+	if (err == ENOENT && !tm_module_loaded())
 		tm_die(2, "taskmonitor is not loaded: modprobe taskmonitor");
 	if (err == ENOENT)
 		tm_die(2, "neither %s nor %s exists although taskmonitor is loaded: run udevadm trigger, or mount debugfs",
@@ -175,7 +176,7 @@ static void check_follow(void)
 	FILE *f = fopen(TM_SYSMOD "/version", "re");
 
 	if (!f) {
-		if (!module_loaded())
+		if (!tm_module_loaded())
 			tm_die(2, "taskmonitor is not loaded: modprobe taskmonitor");
 		tm_die(2, "cannot read %s/version: %s", TM_SYSMOD, strerror(errno));
 	}
@@ -304,7 +305,9 @@ static void usage(const char *cmd, FILE *f)
 		      "  list                    the monitored processes: state, samples, first and last\n"
 		      "  show [PID...]           %CPU, RSS, faults/s, context switches/s per interval\n"
 		      "  plot [PID...] -o FILE   %CPU and RSS over time, as PNG or SVG (gnuplot)\n"
-		      "  save FILE               copy the history, with the boot time, to FILE\n\n"
+		      "  save FILE               copy the history, with the boot time, to FILE\n"
+		      "  export [PID...]         the newest samples as Prometheus metrics (node_exporter's\n"
+		      "                          textfile collector); --history: every sample, OpenMetrics\n\n"
 		      "Options of the commands that read the history:\n"
 		      "  -i, --input FILE        read a saved history (- for stdin) instead of the module\n"
 		      "      --boot-time EPOCH   wall-clock time of the boot the history belongs to\n"
@@ -312,7 +315,9 @@ static void usage(const char *cmd, FILE *f)
 		      "  -s, --summary           show: one row per process\n"
 		      "  -e, --every DURATION    show, plot: rows over DURATION (e.g. 10s, 5m)\n"
 		      "      --since TIME, --until TIME   window: -10m, @EPOCH, HH:MM[:SS], \"YYYY-MM-DD HH:MM\"\n"
-		      "  -o, --output FILE       plot: FILE.png or FILE.svg\n"
+		      "  -o, --output FILE       plot: FILE.png or FILE.svg; export: FILE, replaced atomically\n"
+		      "      --history           export: every sample, with its time, as OpenMetrics\n"
+		      "  -u, --user NAME         export: only the processes of user NAME (or UID)\n"
 		      "      --size WxH          plot: size in pixels (default 1000x700)\n"
 		      "  -h, --help              this help; taskmonitorctl COMMAND --help for one command\n"
 		      "  -V, --version\n\n"
@@ -350,6 +355,16 @@ static void usage(const char *cmd, FILE *f)
 		      "Copy the module's history to FILE, after a header line with the wall-clock\n"
 		      "time of this boot, so that it can be read on another machine with\n"
 		      "taskmonitorctl --input FILE.\n", f);
+	} else if (!strcmp(cmd, "export")) {
+		fputs("usage: taskmonitorctl export [PID...] [-o FILE] [--user NAME] [--input FILE [--boot-time EPOCH]]\n"
+		      "       taskmonitorctl export --history [PID...] [-o FILE] [--since TIME] [--until TIME] [--input FILE]\n"
+		      "The newest sample of every process that has not exited, in Prometheus's\n"
+		      "text format 0.0.4 for node_exporter's textfile collector: CPU seconds,\n"
+		      "memory bytes, page faults, context switches, threads.  -o FILE writes a\n"
+		      "temporary file next to FILE, then renames it.  --history: every sample\n"
+		      "with its own timestamp, as OpenMetrics 1.0 for\n"
+		      "promtool tsdb create-blocks-from openmetrics.  Exit status 3 when\n"
+		      "taskmonitor is not loaded (FILE is then removed).\n", f);
 	} else {
 		fprintf(f, "%s: unknown command \"%s\": taskmonitorctl --help lists them\n",
 			tm_prog, cmd);
@@ -368,6 +383,8 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "size", required_argument, NULL, 'z' },
 	{ "follow", no_argument, NULL, 'f' },
+	{ "history", no_argument, NULL, 'H' },
+	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -399,6 +416,25 @@ static bool parse_epoch(const char *s, int64_t *ns)
 	return true;
 }
 
+/* --user NAME or UID. */
+static void set_user(struct tm_opts *o, const char *arg)
+{
+	struct passwd *pw = getpwnam(arg);
+	char *end;
+	unsigned long v;
+
+	o->user_given = true;
+	if (pw) {
+		o->uid = pw->pw_uid;
+		return;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || v > 4294967294UL)
+		tm_die(2, "--user %s: no such user: give a name from /etc/passwd or a numeric UID", arg);
+	o->uid = (uid_t)v;
+}
+
 /* Parse one option C with argument ARG into O. */
 static void set_opt(struct tm_opts *o, int c, const char *arg)
 {
@@ -425,6 +461,8 @@ static void set_opt(struct tm_opts *o, int c, const char *arg)
 			tm_die(2, "--size %s: give WIDTHxHEIGHT in pixels, e.g. 1000x700", arg);
 		break;
 	case 'f': o->follow = true; break;
+	case 'H': o->history = true; break;
+	case 'u': set_user(o, arg); break;
 	}
 }
 
@@ -464,6 +502,8 @@ static int run(struct tm_opts *o, const char *cmd, char **args, int n)
 		return cmd_show(o);
 	if (!strcmp(cmd, "plot"))
 		return cmd_plot(o);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(o);
 	if (!strcmp(cmd, "top"))
 		tm_die(2, "top is not available yet: it needs the module's follow-mode read; use taskmonitorctl show --since -1m");
 	tm_die(2, "unknown command \"%s\": taskmonitorctl --help lists them", cmd);
@@ -475,7 +515,7 @@ int main(int argc, char **argv)
 	bool help = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:jcse:o:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:jcse:o:u:hV", long_opts, NULL)) != -1) {
 		if (c == '?')
 			tm_die(2, "taskmonitorctl --help lists the options");
 		if (c == 'h')

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "ctl.h"
 #include "out.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,18 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What is known of one process of the history, as it is read. */
-struct proc {
-	struct tm_sample first, last, anchor;
-	unsigned long samples;
-	bool comm_known;
-	char comm[TM_COMM_MAX];
-	const char *state;
-	uint64_t rss_max;
-	double cpu_max;
-	bool has_rate;
-};
-
 /* One interval of a process, as a row of `show`. */
 struct row {
 	const struct proc *p;
@@ -37,21 +26,7 @@ struct row {
 	struct tm_rates r;
 };
 
-struct walker {
-	struct tm_opts *o;
-	FILE *out;
-	long comm_pid;	/* a "# comm PID NAME" line names the next process */
-	char comm[TM_COMM_MAX];
-	bool local;	/* the history is of this boot: /proc names its PIDs */
-	int nprocs;
-	void (*sample)(struct walker *w, struct proc *p,
-		       const struct tm_sample *s);
-	void (*end)(struct walker *w, struct proc *p);
-	void (*head)(const struct tm_opts *o, FILE *f);	/* once opened */
-	void *priv;
-};
-
-static bool pid_selected(const struct tm_opts *o, long pid)
+bool pid_selected(const struct tm_opts *o, long pid)
 {
 	int i;
 
@@ -66,7 +41,7 @@ static bool pid_selected(const struct tm_opts *o, long pid)
 }
 
 /* Every PID asked for had a sample in the window?  Else say so; status 1. */
-static int check_pids_seen(const struct tm_opts *o)
+int check_pids_seen(const struct tm_opts *o)
 {
 	int i, status = 0;
 
@@ -81,12 +56,12 @@ static int check_pids_seen(const struct tm_opts *o)
 	return status;
 }
 
-static int64_t wall_ns(const struct tm_opts *o, uint64_t ts)
+int64_t wall_ns(const struct tm_opts *o, uint64_t ts)
 {
 	return o->boot_ns + (int64_t)ts;
 }
 
-static bool in_window(const struct tm_opts *o, uint64_t ts)
+bool in_window(const struct tm_opts *o, uint64_t ts)
 {
 	int64_t t = wall_ns(o, ts);
 
@@ -99,7 +74,7 @@ static bool in_window(const struct tm_opts *o, uint64_t ts)
  * living under that PID now started before FIRST_TS, the boot time of
  * its first sample: otherwise the PID has been reused.
  */
-static bool proc_lookup(long pid, uint64_t first_ts, char *comm, size_t len,
+bool proc_lookup(long pid, uint64_t first_ts, char *comm, size_t len,
 			char *state)
 {
 	char path[64], buf[1024], *open_p, *close_p, *p;
@@ -202,7 +177,7 @@ static bool proc_interval(const struct tm_opts *o, struct proc *p,
 }
 
 /* Is BOOT_NS the wall-clock time of this boot (within the clocks' drift)? */
-static bool this_boot(int64_t boot_ns)
+bool this_boot(int64_t boot_ns)
 {
 	return llabs(boot_ns - tm_boot_ns_now()) < 2000000000LL;
 }
@@ -294,13 +269,17 @@ static void take_sample(struct walker *w, struct proc *p, bool *open,
 {
 	if (!in_window(w->o, s->ts) || !pid_selected(w->o, s->pid))
 		return;
+	w->samples++;
 	if (!*open) {
 		proc_begin(w, p, s);
+		p->off_first = w->line_off;
+		p->off_end = w->line_end;
 		w->nprocs++;
 		*open = true;
 		proc_sample(w, p, &p->first);
 		return;
 	}
+	p->off_end = w->line_end;
 	proc_sample(w, p, s);
 }
 
@@ -308,7 +287,7 @@ static void take_sample(struct walker *w, struct proc *p, bool *open,
  * Read the whole history, calling W's hooks.  A new process starts where
  * tm_same_process() says the previous line's process cannot go on.
  */
-static int walk_history(struct walker *w)
+int walk_history(struct walker *w)
 {
 	struct tm_opts *o = w->o;
 	struct tm_sample buf[2], *s = &buf[0], *prev = &buf[1], *t;
@@ -319,8 +298,14 @@ static int walk_history(struct walker *w)
 	char errbuf[128];
 	uint64_t lost;
 	size_t len;
-	int fd = tm_open_history(o, &name);
+	int fd;
 
+	if (w->fd_name) {
+		fd = w->fd;
+		name = w->fd_name;
+	} else {
+		fd = tm_open_history(o, &name);
+	}
 	if (tm_reader_init(&r, fd, name))
 		tm_die(2, "out of memory");
 	if (w->head)
@@ -350,6 +335,8 @@ static int walk_history(struct walker *w)
 			open = false;
 		}
 		have_prev = true;
+		w->line_off = tm_reader_offset(&r, line);
+		w->line_end = w->line_off + len + 1;
 		take_sample(w, &p, &open, s);
 		/* The sample just read is the previous one of the next line. */
 		t = prev;
@@ -363,12 +350,12 @@ static int walk_history(struct walker *w)
 	if (open)
 		w->end(w, &p);
 	tm_reader_free(&r);
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO && !w->fd_name)
 		close(fd);
 	return 0;
 }
 
-static void walker_init(struct walker *w, struct tm_opts *o)
+void walker_init(struct walker *w, struct tm_opts *o)
 {
 	memset(w, 0, sizeof(*w));
 	w->o = o;

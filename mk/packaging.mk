@@ -55,6 +55,7 @@ TOOLS_RPM_FILE := $(PKG_OUT)/taskmonitor-tools-$(TM_VERSION)-1.$(RPM_ARCH).rpm
 # tests stay in the checkout.
 CTL_DIST_FILES := ctl/Makefile ctl/taskmonitorctl.1 \
 	ctl/taskmonitorctl.bash-completion \
+	$(sort $(patsubst $(TM_TOP)/%,%,$(wildcard $(TM_TOP)/ctl/systemd/*))) \
 	$(sort $(patsubst $(TM_TOP)/%,%,$(wildcard $(TM_TOP)/ctl/*.[ch])))
 DIST_FILES := VERSION LICENSE README.md docs/interface.md dkms.conf \
 	taskmonitor.spec modprobe.d/taskmonitor.conf \

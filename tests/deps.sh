@@ -40,6 +40,34 @@ missing() {
 	done
 }
 
+# Some packages (prometheus, prometheus-node-exporter) start and enable
+# their daemon when installed; the project only runs them itself, in its
+# tests.  While apt runs, a policy-rc.d (unless the machine has its own)
+# forbids starting any service; afterwards the units the Makefile lists
+# in TM_NO_SERVICES are disabled, and stopped if they run.
+policy=/usr/sbin/policy-rc.d
+services_off_begin() {
+	[ ! -e $policy ] || return 0
+	printf '#!/bin/sh\n# tests/deps.sh: no service starts while it installs\nexit 101\n' >$policy
+	chmod 0755 $policy
+	trap 'rm -f $policy' EXIT
+}
+
+services_off_end() {
+	local u
+	if grep -q 'tests/deps.sh' $policy 2>/dev/null; then
+		rm -f $policy
+		trap - EXIT
+	fi
+	command -v systemctl >/dev/null || return 0
+	for u in ${TM_NO_SERVICES:-}; do
+		systemctl disable --quiet "$u" 2>/dev/null || true
+		if [ -d /run/systemd/system ]; then
+			systemctl stop "$u" 2>/dev/null || true
+		fi
+	done
+}
+
 install() {
 	local todo
 	[ "$(id -u)" = 0 ] || tm_die "installing packages needs root"
@@ -55,7 +83,9 @@ install() {
 		return 0
 	fi
 	echo "deps: installing ${todo[*]}" >&2
+	services_off_begin
 	apt-get install -y -q --no-install-recommends "${todo[@]}" >&2
+	services_off_end
 }
 
 case $action in

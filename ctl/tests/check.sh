@@ -8,6 +8,9 @@
 #   ctl/unit           unit tests (tests/unit.c) under ASan + UBSan
 #   ctl/cli/*          the program, built with ASan + UBSan, on the
 #                      hand-written histories (tests/cli.py)
+#   ctl/prom/*         export against Debian's promtool, node_exporter and
+#                      prometheus, started on loopback ports (tests/prom.py)
+#   ctl/units          systemd-analyze verify on the systemd units, no word
 #   ctl/fuzz           libFuzzer on the parser and the escapes for
 #                      TM_CTL_FUZZ_SECONDS (default 20), ASan + UBSan
 # Prints and appends "TM-RESULT PASS|FAIL name[: reason]" lines; exit 0
@@ -22,7 +25,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 SAN=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-SRCS=(hist.c out.c)
+SRCS=(hist.c out.c prom.c)
 failed=0
 
 result() {
@@ -62,16 +65,32 @@ log=$OUT/cli.log
 if ! command -v python3 >/dev/null; then
 	result FAIL ctl/cli "python3 is missing: make deps"
 elif gcc "${SAN[@]}" -Wall -Wextra -Werror -DTM_VERSION='"test"' -o "$OUT/taskmonitorctl" \
-	taskmonitorctl.c view.c "${SRCS[@]}" -lm >"$log" 2>&1; then
+	taskmonitorctl.c view.c export.c "${SRCS[@]}" -lm >"$log" 2>&1; then
 	while IFS= read -r line; do
 		case $line in
 		"TM-RESULT PASS "*) result PASS "${line#TM-RESULT PASS }" ;;
 		"TM-RESULT FAIL "*) line=${line#TM-RESULT FAIL }
 			result FAIL "${line%%: *}" "${line#*: }" ;;
 		esac
-	done < <(python3 tests/cli.py "$OUT/taskmonitorctl" 2>>"$log")
+	done < <(python3 tests/cli.py "$OUT/taskmonitorctl" 2>>"$log"
+		python3 tests/prom.py "$OUT/taskmonitorctl" 2>>"$log")
 else
 	result FAIL ctl/cli "$(first_line "$log")"
+fi
+
+# The units as installed, but for taskmonitorctl's path (the host has no
+# /usr/bin/taskmonitorctl); any message, a warning too, is a failure.
+log=$OUT/units.log
+rm -rf "$OUT/units" && mkdir -p "$OUT/units"
+for u in systemd/taskmonitor-export.service systemd/taskmonitor-export.timer; do
+	sed "s|/usr/bin/taskmonitorctl|$OUT/taskmonitorctl|" "$u" >"$OUT/units/${u#systemd/}"
+done
+if ! command -v systemd-analyze >/dev/null; then
+	result FAIL ctl/units "systemd-analyze is missing: make deps"
+elif systemd-analyze verify --man=no "$OUT"/units/* >"$log" 2>&1 && [ ! -s "$log" ]; then
+	result PASS ctl/units
+else
+	result FAIL ctl/units "$(head -n 1 "$log")"
 fi
 
 log=$OUT/fuzz.log

@@ -10,10 +10,13 @@ import datetime
 import io
 import json
 import os
+import pwd
+import re
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 BIN = sys.argv[1]
@@ -180,7 +183,7 @@ def errors_name_the_fix():
     expect(b"must end in .png or .svg" in p.stderr, p.stderr)
     p = run("top", rc=2)
     expect(b"follow-mode" in p.stderr, p.stderr)
-    for cmd in ("add", "remove", "list", "show", "plot", "save"):
+    for cmd in ("add", "remove", "list", "show", "plot", "save", "export"):
         expect(run(cmd, "--help").stdout.startswith(b"usage: taskmonitorctl " + cmd.encode()),
                f"{cmd} --help")
 
@@ -281,6 +284,223 @@ def plot_png_and_svg():
         expect("<svg" in svg and "100 " in svg and "RSS (MiB)" in svg, "svg content")
         p = run("plot", "200", "-i", f"{H}/reuse.txt", "-o", f"{d}/q.png", rc=1)
         expect(b"nothing to plot" in p.stderr and not os.path.exists(f"{d}/q.png"), p.stderr)
+
+
+PROM_LINE = re.compile(r'^([a-z_]+)(?:\{(.*)\})? (\S+)(?: (\S+))?$')
+PROM_LABEL = re.compile(r'([a-z_]+)="((?:[^"\\]|\\.)*)",?')
+
+
+def prom_unescape(v):
+    return re.sub(r'\\(.)', lambda m: "\n" if m.group(1) == "n" else m.group(1), v)
+
+
+def prom_parse(text):
+    """Samples of an exposition text as [(name, labels, value, ts)]; the
+    metadata lines as [(kind, name)]; raises on any other line."""
+    samples, meta = [], []
+    for line in text.splitlines():
+        if line.startswith("# "):
+            parts = line.split(" ", 3)
+            meta.append((parts[1], parts[2] if len(parts) > 2 else ""))
+            continue
+        m = PROM_LINE.match(line)
+        expect(m, f"not an exposition line: {line!r}")
+        labels = {}
+        if m.group(2):
+            pos = 0
+            for lm in PROM_LABEL.finditer(m.group(2)):
+                expect(lm.start() == pos, f"labels of {line!r}")
+                labels[lm.group(1)] = prom_unescape(lm.group(2))
+                pos = lm.end()
+            expect(pos == len(m.group(2)), f"labels of {line!r}")
+        samples.append((m.group(1), labels, float(m.group(3)),
+                        float(m.group(4)) if m.group(4) else None))
+    return samples, meta
+
+
+def series_key(name, labels):
+    return (name, tuple(sorted(labels.items())))
+
+
+@test
+def export_newest():
+    out = run("export", "-i", f"{H}/reuse.txt").stdout.decode("utf-8")
+    samples, meta = prom_parse(out)
+    keys = [series_key(n, lb) for n, lb, _, _ in samples]
+    expect(len(keys) == len(set(keys)), "a series twice")
+    expect(all(ts is None for _, _, _, ts in samples), "a timestamp in 0.0.4 output")
+    got = {series_key(n, lb): v for n, lb, v, _ in samples}
+
+    def val(name, pid, **extra):
+        return got.get(series_key(name, dict(pid=str(pid), comm="", **extra)))
+    # pid 100 is listed three times (reused twice): only the last, whose
+    # newest line (ts 14.2 s) says usr 0.42 s, sys 0.4 s, rss 800 KiB =
+    # 819200 B, vsz 900 KiB, 640 minor faults, 4 threads.  pid 300's last
+    # process ends at ts 21 s with usr 0.3 s.  pid 200: one sample.
+    expect(val("taskmonitor_cpu_seconds_total", 100, mode="user") == 0.42 and
+           val("taskmonitor_cpu_seconds_total", 100, mode="system") == 0.4, out)
+    expect(val("taskmonitor_resident_memory_bytes", 100) == 819200 and
+           val("taskmonitor_virtual_memory_bytes", 100) == 921600 and
+           val("taskmonitor_page_faults_total", 100, type="minor") == 640 and
+           val("taskmonitor_page_faults_total", 100, type="major") == 0 and
+           val("taskmonitor_threads", 100) == 4, "pid 100's gauges")
+    expect(val("taskmonitor_cpu_seconds_total", 300, mode="user") == 0.3 and
+           val("taskmonitor_resident_memory_bytes", 200) == 10240, "pids 200, 300")
+    # The header's boot 1764700000 + 14.2 s; 11 sample lines.
+    expect(abs(val("taskmonitor_last_sample_timestamp_seconds", 100) - 1764700014.2) < 1e-6,
+           "timestamp")
+    expect(got[series_key("taskmonitor_exporter_samples", {})] == 11, "samples")
+    expect(len([k for k in keys if k[0] == "taskmonitor_threads"]) == 3, "3 processes")
+    types = {line.split()[2]: line.split()[3] for line in out.splitlines()
+             if line.startswith("# TYPE")}
+    expect(len(meta) == 16, f"{len(meta)} HELP and TYPE lines")
+    expect(types == {"taskmonitor_cpu_seconds_total": "counter",
+                     "taskmonitor_resident_memory_bytes": "gauge",
+                     "taskmonitor_virtual_memory_bytes": "gauge",
+                     "taskmonitor_page_faults_total": "counter",
+                     "taskmonitor_context_switches_total": "counter",
+                     "taskmonitor_threads": "gauge",
+                     "taskmonitor_last_sample_timestamp_seconds": "gauge",
+                     "taskmonitor_exporter_samples": "gauge"}, f"types {types}")
+    # PIDs select processes; start labels; names as valid UTF-8.
+    only = prom_parse(run("export", "300", "-i", f"{H}/reuse.txt").stdout.decode())[0]
+    expect({lb.get("pid") for _, lb, _, _ in only} == {"300", None}, "export 300")
+    st = prom_parse(run("export", "-i", f"{H}/start.txt").stdout.decode())[0]
+    cpu = [(lb["start"], v) for n, lb, v, _ in st
+           if n == "taskmonitor_cpu_seconds_total" and lb["mode"] == "user"]
+    expect(cpu == [("2900000000", 1.0)], f"start: {cpu}")
+    c = prom_parse(run("export", "-i", f"{H}/comm.txt").stdout.decode("utf-8"))[0]
+    expect(c[0][1]["comm"] == 'we\\xff"ird,\\n\u00e9', f"comm {c[0][1]}")
+
+
+def om_series(text):
+    """OpenMetrics text: {series: [(ts, value)]}, checking that it ends
+    with # EOF, that families and series do not interleave, and that
+    each series goes forward in time."""
+    lines = text.splitlines()
+    expect(lines[-1] == "# EOF" and lines.count("# EOF") == 1, "no # EOF at the end")
+    samples, _ = prom_parse("\n".join(lines[:-1]))
+    series, done, fam_done, fam = {}, set(), set(), None
+    last = None
+    for n, lb, v, ts in samples:
+        expect(ts is not None, f"{n}: no timestamp")
+        f = n[:-6] if n.endswith("_total") else n
+        if f != fam:
+            expect(f not in fam_done, f"family {f} interleaved")
+            if fam:
+                fam_done.add(fam)
+            fam = f
+        k = series_key(n, lb)
+        if k != last:
+            expect(k not in done, f"series {k} twice")
+            if last:
+                done.add(last)
+            last = k
+        pts = series.setdefault(k, [])
+        expect(not pts or ts > pts[-1][0], f"{k}: time goes back at {ts}")
+        pts.append((ts, v))
+    return series
+
+
+@test
+def export_history():
+    p = run("export", "--history", "-i", f"{H}/reuse.txt")
+    s = om_series(p.stdout.decode("utf-8"))
+    b = 1764700000
+
+    def user(pid):
+        return s[series_key("taskmonitor_cpu_seconds_total",
+                            dict(pid=str(pid), comm="", mode="user"))]
+    # pid 100's three processes are one series (same PID and name, no
+    # start key): usr of every line, in order, resets included.
+    expect(user(100) == [(b + 10, 0), (b + 11, 0.5), (b + 12, 1.5), (b + 12.5, 0.01),
+                         (b + 13.5, 0.11), (b + 14, 0.02), (b + 14.2, 0.42)],
+           f"pid 100: {user(100)}")
+    # pid 300: [20 s] then [19 s, 21 s]: the second starts earlier, so
+    # it comes first, and the 20 s sample, not after 21 s, is left out.
+    expect(user(300) == [(b + 19, 0.1), (b + 21, 0.3)], f"pid 300: {user(300)}")
+    expect(b"1 samples left out" in p.stderr, p.stderr)
+    rss = s[series_key("taskmonitor_resident_memory_bytes", dict(pid="100", comm=""))]
+    expect([v for _, v in rss] == [x * 1024 for x in (1000, 1100, 1200, 300, 300, 700, 800)],
+           f"rss {rss}")
+    # Counters are declared without _total, as OpenMetrics wants.
+    expect("# TYPE taskmonitor_cpu_seconds counter" in p.stdout.decode(), "TYPE line")
+    # With the start key, the two processes of pid 7 are two series.
+    s = om_series(run("export", "--history", "--boot-time", "0", "-i", f"{H}/start.txt").stdout.decode())
+    u = {k[1]: v for k, v in s.items() if k[0] == "taskmonitor_cpu_seconds_total"
+         and ("mode", "user") in k[1]}
+    expect(sorted(v for v in u.values()) ==
+           [[(1, 0), (2, 0.25)], [(3, 0.9), (4, 1.0)]], f"start series {u}")
+    # A window, from stdin (read twice through a temporary copy).
+    data = open(f"{H}/every.txt", "rb").read()
+    s = om_series(run("export", "--history", "--boot-time", "1000000000", "--since",
+                      "@1000000002", "--until", "@1000000004", "-i", "-",
+                      stdin=data).stdout.decode())
+    rss = s[series_key("taskmonitor_resident_memory_bytes", dict(pid="9", comm=""))]
+    expect(rss == [(1000000002, 204800), (1000000003, 307200), (1000000004, 256000)],
+           f"window {rss}")
+    # An empty history: the families' metadata, no sample.
+    expect(om_series(run("export", "--history", "-i", "-", stdin=b"").stdout.decode()) == {},
+           "empty history")
+    e = prom_parse(run("export", "-i", "-", stdin=b"").stdout.decode())[0]
+    expect(e == [("taskmonitor_exporter_samples", {}, 0, None)], f"empty: {e}")
+
+
+@test
+def export_output_file():
+    with tempfile.TemporaryDirectory() as d:
+        f = f"{d}/taskmonitor.prom"
+        open(f, "w").write("old\n")
+        run("export", "-o", f, "-i", f"{H}/reuse.txt")
+        expect(os.listdir(d) == ["taskmonitor.prom"], f"left behind: {os.listdir(d)}")
+        expect(os.stat(f).st_mode & 0o777 == 0o644, "mode")
+        expect(open(f).read() == run("export", "-i", f"{H}/reuse.txt").stdout.decode(),
+               "-o FILE differs from stdout")
+        # A malformed history leaves the old file as it was, and no temporary.
+        run("export", "-o", f, "-i", f"{H}/malformed.txt", rc=1)
+        expect(os.listdir(d) == ["taskmonitor.prom"] and open(f).read().startswith("# HELP"),
+               "failed export touched the file")
+        p = run("export", "-o", f"{d}/no/such/x.prom", "-i", f"{H}/reuse.txt", rc=2)
+        expect(f"{d}/no/such".encode() in p.stderr and b"writable directory" in p.stderr,
+               p.stderr)
+        p = run("export", "--user", "root", "-i", f"{H}/reuse.txt", rc=2)
+        expect(b"--user needs a history of this boot" in p.stderr, p.stderr)
+        p = run("export", "--user", "no-such-user-x", "-i", f"{H}/reuse.txt", rc=2)
+        expect(b"no such user" in p.stderr, p.stderr)
+        if not os.path.exists("/sys/module/taskmonitor"):
+            # Not loaded: one line, the stale file removed, status 3.
+            p = run("export", "-o", f, rc=3)
+            expect(not os.path.exists(f) and
+                   p.stderr.count(b"\n") == 1 and b"modprobe taskmonitor" in p.stderr,
+                   p.stderr)
+
+
+@test
+def export_live_processes():
+    # A history of this boot: a live child of ours, and a PID that no
+    # process has (past pid_max): /proc says which ones live and whose.
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        boot = time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+        now = time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+        gone = int(open("/proc/sys/kernel/pid_max").read()) + 1
+        hist = "".join(
+            f"pid {pid} usr 1000000 sys 0 ts {now} rss 4 vsz 8 minflt 0 majflt 0 "
+            f"nvcsw 0 nivcsw 0 threads 1\n" for pid in (child.pid, gone)).encode()
+        me = pwd.getpwuid(os.getuid()).pw_name
+
+        def pids(*args):
+            out = run("export", "--boot-time", f"{boot:.6f}", *args, "-i", "-",
+                      stdin=hist).stdout.decode()
+            return {lb["pid"]: lb["comm"] for n, lb, _, _ in prom_parse(out)[0]
+                    if n == "taskmonitor_threads"}
+        expect(pids() == {str(child.pid): "sleep"}, f"live: {pids()}")
+        expect(pids("--user", me) == {str(child.pid): "sleep"}, "--user me")
+        other = "nobody" if me != "nobody" else "root"
+        expect(pids("--user", other) == {}, f"--user {other}")
+    finally:
+        child.kill()
+        child.wait()
 
 
 print("\n".join(results))

@@ -5,8 +5,11 @@
 # Writes a history of SAMPLES samples (default 10^6; 10 processes) to
 # build/ctl/speed/, then reports the CPU time (user + system) of `taskmonitorctl show --summary` on it against `cat FILE >/dev/null`
 # plus `wc -l FILE` (the goal: within 3x), and the peak RSS of the
-# summary at SAMPLES and at SAMPLES/10 (streaming: the same).  A figure,
-# never a pass/fail: `make bench-ctl` runs it.
+# summary at SAMPLES and at SAMPLES/10 (streaming: the same).
+# Issue 17's: the CPU time of `export -o FILE` (what the timer runs every
+# 15 s) over 1,000 processes with 10 and with 1,000 samples each (export
+# reads the whole history), and of `export --history` over the first.
+# Figures, never a pass/fail: `make bench-ctl` runs it.
 
 set -euo pipefail
 CTL=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,11 +18,11 @@ dir=$CTL/../build/ctl/speed
 mkdir -p "$dir"
 make -s -C "$CTL" >&2
 
-# history N FILE: N samples of 10 processes, counters rising.
+# history N FILE [P]: N samples of P processes (default 10), counters rising.
 history() {
-	awk -v n="$1" 'BEGIN {
-		per = int(n / 10)
-		for (p = 0; p < 10; p++) {
+	awk -v n="$1" -v procs="${3:-10}" 'BEGIN {
+		per = int(n / procs)
+		for (p = 0; p < procs; p++) {
 			u = 0; s = 0
 			for (i = 0; i < per; i++) {
 				u += int(rand() * 1e7); s += int(rand() * 1e6)
@@ -66,3 +69,14 @@ echo "taskmonitorctl show --summary --input FILE: $c_ctl s," \
 	"$(awk -v a="$c_ctl" -v b="$c_cat" -v c="$c_wc" 'BEGIN { printf "%.1f", a / (b + c) }')x cat + wc (goal: 3x)"
 echo "peak RSS of show --summary: $(rss "$CTL/taskmonitorctl" show --summary --input "$small") KiB" \
 	"at $((n / 10)) samples, $(rss "$CTL/taskmonitorctl" show --summary --input "$f") KiB at $n"
+
+# export: 1,000 processes, as the timer would run it.
+for per in 10 1000; do
+	h=$dir/export-1000x$per
+	[ -s "$h" ] || history $((1000 * per)) "$h" 1000
+	c_exp=$(cpu "$CTL/taskmonitorctl" export --input "$h" -o "$dir/export.prom")
+	echo "taskmonitorctl export -o FILE, 1000 processes x $per samples: $c_exp s CPU per run" \
+		"(timer period: 15 s), $(grep -c '^taskmonitor_threads{' "$dir/export.prom") processes exported"
+done
+c_hist=$(cpu "$CTL/taskmonitorctl" export --history --input "$dir/export-1000x10" -o "$dir/export.om")
+echo "taskmonitorctl export --history, 1000 processes x 10 samples: $c_hist s CPU per run"

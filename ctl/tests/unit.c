@@ -6,6 +6,7 @@
  */
 #include "../hist.h"
 #include "../out.h"
+#include "../prom.h"
 
 #include <errno.h>
 #include <math.h>
@@ -237,6 +238,105 @@ static void test_escapes(void)
 	CHECK(!strcmp(buf, "a\\\"\\\\\\n\\\\xff"), "prom: %s", buf);
 }
 
+/*
+ * Line I of the reader test: I % 997 + 1 bytes of one letter, so that
+ * lines straddle the reader's refills; the last one has no '\n'.
+ */
+static void test_reader_offsets(void)
+{
+	enum { LINES = 6000 };
+	FILE *f = tmpfile();
+	struct tm_reader r;
+	uint64_t off = 0, bad = 0;
+	const char *line;
+	size_t len;
+	int i;
+
+	for (i = 0; i < LINES; i++) {
+		int n = i % 997 + 1;
+
+		for (int j = 0; j < n; j++)
+			putc('a' + i % 26, f);
+		if (i < LINES - 1)
+			putc('\n', f);
+	}
+	fflush(f);
+	rewind(f);
+	CHECK(!tm_reader_init(&r, fileno(f), "t"), "reader init");
+	for (i = 0; (line = tm_reader_line(&r, &len)); i++) {
+		if (len != (size_t)(i % 997 + 1) || line[0] != 'a' + i % 26 ||
+		    tm_reader_offset(&r, line) != off)
+			bad++;
+		off += len + 1;
+	}
+	CHECK(i == LINES && bad == 0, "%d lines, %llu at a wrong offset",
+	      i, (unsigned long long)bad);
+	tm_reader_free(&r);
+	fclose(f);
+}
+
+/* What tm_prom_point writes for field VARIANT of family FAM of S. */
+static void point(const char *fam, int variant, const struct tm_series *x,
+		  const struct tm_sample *s, int64_t boot, bool ts,
+		  char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+	size_t i;
+
+	for (i = 0; i < tm_nfamilies; i++)
+		if (!strcmp(tm_families[i].name, fam))
+			tm_prom_point(f, &tm_families[i], variant, x, s, boot, ts);
+	fclose(f);
+}
+
+static void test_prom_lines(void)
+{
+	struct tm_series x = { .pid = 7, .comm = "a\xff" "b\"", .has_start = true, .start = 9 };
+	struct tm_sample s = { .pid = 7, .sys = 2000000003, .ts = 2500000000u,
+			       .rss = 3, .vsz = UINT64_MAX, .majflt = 12 };
+	char buf[256];
+	FILE *f;
+
+	/* 2000000003 ns = 2.000000003 s; the bad byte as \\xff, " as \". */
+	point("taskmonitor_cpu_seconds", 1, &x, &s, 0, false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_cpu_seconds_total{pid=\"7\",comm=\"a\\\\xffb\\\"\",start=\"9\",mode=\"system\"} 2.000000003\n"),
+	      "cpu: %s", buf);
+	/* 3 KiB = 3072 B; boot 10^9 s + 0.5 s, ts 2.5 s: 1000000003 s. */
+	x.has_start = false;
+	x.comm = "";
+	point("taskmonitor_resident_memory_bytes", 0, &x, &s, 1000000000500000000LL,
+	      true, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_resident_memory_bytes{pid=\"7\",comm=\"\"} 3072 1000000003.000000000\n"),
+	      "rss: %s", buf);
+	/* (2^64 - 1) KiB in bytes does not fit in 64 bits: a float. */
+	point("taskmonitor_virtual_memory_bytes", 0, &x, &s, 0, false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_virtual_memory_bytes{pid=\"7\",comm=\"\"} 1.8889465931478581e+22\n"),
+	      "vsz: %s", buf);
+	point("taskmonitor_page_faults", 1, &x, &s, 0, false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_page_faults_total{pid=\"7\",comm=\"\",type=\"major\"} 12\n"),
+	      "majflt: %s", buf);
+	/* A boot before the epoch: -1.5 s + 2.5 s; then -1.5 + 0.5 s. */
+	point("taskmonitor_last_sample_timestamp_seconds", 0, &x, &s, -1500000000LL,
+	      false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_last_sample_timestamp_seconds{pid=\"7\",comm=\"\"} 1.000000000\n"),
+	      "wall: %s", buf);
+	s.ts = 500000000;
+	point("taskmonitor_last_sample_timestamp_seconds", 0, &x, &s, -1500000000LL,
+	      false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_last_sample_timestamp_seconds{pid=\"7\",comm=\"\"} -1.000000000\n"),
+	      "negative wall: %s", buf);
+	/* OpenMetrics names the counter family without _total. */
+	f = fmemopen(buf, sizeof(buf), "w");
+	tm_prom_family_meta(f, &tm_families[0], true);
+	fclose(f);
+	CHECK(!strncmp(buf, "# HELP taskmonitor_cpu_seconds ", 31) &&
+	      strstr(buf, "\n# TYPE taskmonitor_cpu_seconds counter\n"), "om meta: %s", buf);
+	f = fmemopen(buf, sizeof(buf), "w");
+	tm_prom_family_meta(f, &tm_families[0], false);
+	fclose(f);
+	CHECK(strstr(buf, "\n# TYPE taskmonitor_cpu_seconds_total counter\n"), "meta: %s", buf);
+}
+
 int main(void)
 {
 	test_parse_fields();
@@ -247,6 +347,8 @@ int main(void)
 	test_rates();
 	test_utf8();
 	test_escapes();
+	test_reader_offsets();
+	test_prom_lines();
 	printf("unit: %d checks, %d failed\n", checks, failures);
 	return failures != 0;
 }

@@ -321,7 +321,9 @@ s_rpm_erase() {
 
 # expect_tools HOW FILES: taskmonitorctl runs and says VERSION's version,
 # its bash completion is there, and the package's file list FILES (the
-# test system installs no manuals) holds the man page.
+# test system installs no manuals) holds the man page and the export
+# timer, which the install left disabled (README.md: the administrator
+# enables it).
 expect_tools() {
 	local v
 	v=$(pkg_chroot "$root" taskmonitorctl --version) || why "$1: taskmonitorctl does not run"
@@ -330,6 +332,10 @@ expect_tools() {
 		why "$1: no man page taskmonitorctl.1 in the package"
 	[ -f "$root/usr/share/bash-completion/completions/taskmonitorctl" ] ||
 		why "$1: no bash completion"
+	grep -q 'systemd/system/taskmonitor-export\.timer' <<<"$2" ||
+		why "$1: no taskmonitor-export.timer in the package"
+	[ ! -e "$root/etc/systemd/system/timers.target.wants/taskmonitor-export.timer" ] ||
+		why "$1: the install enabled taskmonitor-export.timer"
 }
 
 s_tools_deb() {

@@ -205,3 +205,71 @@ test_ctl_save_and_input() {
 	$CTL show --json --boot-time 0 -i h | grep -q "\"pid\":$s,\"comm\":\"$c\"" ||
 		fail "the saved copy does not name $s '$c': $($CTL show --json --boot-time 0 -i h | head -n 1)"
 }
+
+# secs NS: nanoseconds as export writes seconds, computed here.
+secs() {
+	printf '%d.%09d' $(($1 / 1000000000)) $(($1 % 1000000000))
+}
+
+# prom_val FILE METRIC PID [EXTRA]: the value of METRIC's series of PID
+# (EXTRA: its extra label, e.g. mode="user").
+prom_val() {
+	grep "^$2{pid=\"$3\",.*${4:-\}}" "$1" | sed 's/.* //'
+}
+
+# A live history: two processes export must show (one renamed, through
+# its /proc/self/comm, to a name with a byte that is not UTF-8, a quote
+# and a backslash), one that has exited and that it must leave out.
+# Truths: the device's raw lines and /proc.
+test_ctl_export_live() {
+	tm_load interval_ms=50
+	sleep 1000 &
+	a=$!
+	# The trailing ':' keeps sh from exec'ing sleep, which would rename it.
+	sh -c 'printf "x\377\"y\\\\z" >/proc/self/comm; sleep 1000; :' &
+	b=$!
+	sleep 1000 &
+	c=$!
+	wait_for 10 grep -q '^x' "/proc/$b/comm" || fail "test bug: $b not renamed"
+	$CTL add "$a" "$b" "$c" || fail "add failed"
+	for p in $a $b $c; do
+		wait_samples 10 "$p" 2 || fail "no samples of $p"
+	done
+	kill "$c"
+	wait "$c"
+	echo stop >"$TC_SYS"
+	$CTL export -o out.prom 2>err || fail "export failed: $(cat err)"
+	[ "$(stat -c %a out.prom)" = 644 ] || fail "out.prom has mode $(stat -c %a out.prom)"
+	got=$(sed -n 's/^taskmonitor_threads{pid="\([0-9]*\)".*/\1/p' out.prom | sort -n | tr '\n' ' ')
+	want=$(printf '%s\n' "$a" "$b" | sort -n | tr '\n' ' ')
+	[ "$got" = "$want" ] || fail "export shows processes '$got', live ones are '$want'"
+	for p in $a $b; do
+		last=$(grep "^pid $p " "$TC_DEV" | tail -n 1)
+		[ "$(prom_val out.prom taskmonitor_cpu_seconds_total "$p" 'mode="user"')" = \
+			"$(secs "$(val "$last" usr)")" ] || fail "user CPU of $p: $(grep "pid=\"$p\".*user" out.prom)"
+		[ "$(prom_val out.prom taskmonitor_cpu_seconds_total "$p" 'mode="system"')" = \
+			"$(secs "$(val "$last" sys)")" ] || fail "system CPU of $p"
+		[ "$(prom_val out.prom taskmonitor_resident_memory_bytes "$p")" = \
+			$(($(status_val "$p" VmRSS) * 1024)) ] || fail "RSS of $p: not VmRSS x 1024"
+		[ "$(prom_val out.prom taskmonitor_page_faults_total "$p" 'type="minor"')" = \
+			"$(val "$last" minflt)" ] || fail "minor faults of $p"
+	done
+	# Its name is x, the byte 0xff, ", y, \, z: as a label, x\\xff\"y\\z.
+	grep -qF "{pid=\"$b\",comm=\"x\\\\xff\\\"y\\\\z\"}" out.prom ||
+		fail "the name of $b: $(grep "threads{pid=\"$b\"" out.prom)"
+	grep -q "{pid=\"$a\",comm=\"sleep\"}" out.prom || fail "the name of $a"
+	# The grammar of every sample line, no byte outside ASCII here, no
+	# series twice.
+	bad=$(grep -v '^#' out.prom | grep -vE '^[a-z_]+(\{([a-z_]+="([^"\\]|\\[\\"n])*",?)+\})? [0-9.]+$')
+	[ -z "$bad" ] || fail "not an exposition line: $bad"
+	[ "$(tr -d '\000-\177' <out.prom | wc -c)" = 0 ] || fail "a raw byte >= 0x80 in the output"
+	[ -z "$(grep -v '^#' out.prom | sed 's/ [^ ]*$//' | sort | uniq -d)" ] || fail "a series twice"
+	# Not loaded: one line, the file removed, status 3.
+	tm_unload
+	$CTL export -o out.prom 2>err
+	rc=$?
+	if [ "$rc" != 3 ] || [ -e out.prom ] || [ "$(wc -l <err)" != 1 ]; then
+		fail "export without the module: status $rc, file $(ls out.prom 2>&1), said '$(cat err)'"
+	fi
+	kill "$a" "$b"
+}
