@@ -23,7 +23,9 @@ TM_CACHE ?= /var/cache/taskmonitor
 DEMO_KERNEL ?= 6.12
 # Jobs for module builds (the machines have 2 cores, shared).
 JOBS ?= 2
-export KERNELS TESTS K61 K612 TM_CACHE JOBS
+# TM_WIDE=1: also boot the kernels tests/kernels marks "+" (make check-wide).
+TM_WIDE ?=
+export KERNELS TESTS K61 K612 TM_CACHE JOBS TM_WIDE
 
 # Debian packages the project needs; `make deps` adds the linux-headers
 # of every flavour of the chosen ABIs.  Extend with EXTRA_DEPS=..., or
@@ -53,6 +55,8 @@ help::
 	@echo "                 W=1 (no warning allowed; other suites' in debootstrapped chroots),"
 	@echo "                 then boot its kernels in QEMU and run the suites; installs missing"
 	@echo "                 packages first.  Ends with 'N passed, N failed'."
+	@echo "  make check-wide  make check, also booting the kernels tests/kernels marks '+'"
+	@echo "                 (5.10 and sid's generic and PREEMPT_RT kernels)"
 	@echo "  make demo      boot Debian $(DEMO_KERNEL) in QEMU, load taskmonitor on a CPU burner"
 	@echo "                 and show its history growing"
 	@echo "  make shell     boot Debian $(DEMO_KERNEL) with the module and helpers to a shell"
@@ -73,7 +77,7 @@ help::
 DEPS += $(PACKAGING_DEPS)
 
 .PHONY: all module clean help deps deps-ensure check check-start \
-	check-compile check-boot check-selftest demo shell clean-cache
+	check-compile check-boot check-selftest check-wide demo shell clean-cache
 .NOTPARALLEL:
 
 all: module
@@ -89,6 +93,10 @@ deps-ensure:
 
 check: check-start $(CHECK_STAGES)
 	@tests/summary.sh $(RESULTS)
+
+# make check plus the boots tests/kernels marks "+" (5.10, sid's kernels).
+check-wide:
+	@$(MAKE) --no-print-directory check TM_WIDE=1
 
 check-start: deps-ensure
 	@rm -rf $(RESULTS)

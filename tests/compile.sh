@@ -25,7 +25,7 @@ if [ "${1:-}" = --results ]; then
 	shift 2
 fi
 # shellcheck disable=SC2086 # a list of words
-[ $# -gt 0 ] || set -- ${KERNELS:-$(tm_default_kernels)}
+[ $# -gt 0 ] || set -- ${KERNELS:-$(tm_all_series)}
 
 
 kvers=()

@@ -52,10 +52,13 @@ tm_host_series() {
 TM_SERIES=${TM_SERIES:-$(tm_host_series | tr '\n' ' ')}
 
 # tm_default_kernels: what make check boots: every series of
-# tests/kernels in the flavours its boot column names (6.1, 7.2-rt).
+# tests/kernels in the flavours its boot column names (6.1, 7.2-rt),
+# leaving out those marked "+" unless TM_WIDE=1 (make check-wide).
 tm_default_kernels() {
-	awk '!/^#/ && NF >= 4 { for (i = 4; i <= NF; i++)
-		print $1 ($i == "amd64" ? "" : "-" substr($i, 1, index($i, "-") - 1)) }' \
+	awk -v wide="${TM_WIDE:-0}" '!/^#/ && NF >= 4 { for (i = 4; i <= NF; i++) {
+		f = $i
+		if (sub(/^\+/, "", f) && wide != 1) continue
+		print $1 (f == "amd64" ? "" : "-" substr(f, 1, index(f, "-") - 1)) } }' \
 		"$TM_KERNELS_FILE" | tr '\n' ' '
 }
 
