@@ -12,6 +12,8 @@ in a temporary directory, and stopped at the end:
                  openmetrics, a Prometheus server on the blocks: every
                  sample of the input comes back, and rate() over a window
                  inside the history is the slope of the input's counter
+  guest_export   in make check, the file export wrote from the live module
+                 in each QEMU guest passes promtool check metrics
 The expected values come from the input history, parsed here (a process
 is a run of lines of one PID), never from taskmonitorctl.
 Usage: prom.py BINARY; prints "TM-RESULT PASS|FAIL ctl/prom/NAME[: why]"."""
@@ -336,6 +338,47 @@ def backfill():
                            for p2, c2, ss in PROCS if p2 == pid and c2 == comm for x in ss})
             expect(pts == want, f"pid {pid} {comm!r}: {len(pts)} samples, wanted "
                                 f"{len(want)}: {pts[:2]} vs {want[:2]}")
+
+
+# ---- the files export wrote in the QEMU guests of this make check ----
+
+# The guest suite ctl/test_ctl_export_live prints the file it exported,
+# each line prefixed with "TM-EXPORT ", to its serial log; make check
+# boots the guests before this stage.  Each kernel whose boot stage
+# passed that test must have left the file, and promtool must accept it.
+# Run alone (no boot stage in build/results), there is nothing to check.
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+BOOT_RESULTS = os.path.join(TOP, "build", "results", "boot.txt")
+GUEST_TEST = "/ctl/test_ctl_export_live"
+
+
+def guest_exports():
+    kvers = []
+    with open(BOOT_RESULTS, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            words = line.split()
+            if words[1:2] == ["PASS"] and words[2].endswith(GUEST_TEST):
+                kvers.append(words[2][:-len(GUEST_TEST)])
+    files = {}
+    for kver in kvers:
+        log = os.path.join(TOP, "build", "logs", kver + ".log")
+        with open(log, "rb") as f:
+            files[kver] = b"".join(line[len(b"TM-EXPORT "):].replace(b"\r\n", b"\n")
+                                   for line in f if line.startswith(b"TM-EXPORT "))
+    return files
+
+
+if os.path.exists(BOOT_RESULTS):
+    @test
+    def guest_export():
+        files = guest_exports()
+        expect(files, f"no kernel passed {GUEST_TEST[1:]} in {BOOT_RESULTS}")
+        for kver, text in files.items():
+            expect(b"taskmonitor_threads{" in text, f"{kver}: no exported file in its serial log")
+            p = subprocess.run([TOOLS["promtool"], "check", "metrics"], input=text,
+                               capture_output=True)
+            expect(p.returncode == 0 and not p.stdout.strip() and not p.stderr.strip(),
+                   f"{kver}: promtool: {p.returncode} {p.stdout!r} {p.stderr!r}")
 
 
 print("\n".join(results))

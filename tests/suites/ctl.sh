@@ -264,6 +264,8 @@ test_ctl_export_live() {
 	[ -z "$bad" ] || fail "not an exposition line: $bad"
 	[ "$(tr -d '\000-\177' <out.prom | wc -c)" = 0 ] || fail "a raw byte >= 0x80 in the output"
 	[ -z "$(grep -v '^#' out.prom | sed 's/ [^ ]*$//' | sort | uniq -d)" ] || fail "a series twice"
+	# For promtool on the host (ctl/tests/prom.py, after the boots).
+	sed 's/^/TM-EXPORT /' out.prom >&2
 	# Not loaded: one line, the file removed, status 3.
 	tm_unload
 	$CTL export -o out.prom 2>err
