@@ -420,7 +420,8 @@ static void close_output(FILE *f, const char *file)
 /*
  * The module is not loaded: a timer runs this every few seconds, so say
  * it in one line, and remove the old file, whose values would otherwise
- * be served as current.  Status 3, which the service counts as success.
+ * be served as current.  Status 0: nothing is wrong with the export, and
+ * a timer's unit must not fail every period while the module is out.
  */
 static int not_loaded(const struct tm_opts *o)
 {
@@ -431,7 +432,7 @@ static int not_loaded(const struct tm_opts *o)
 	tm_err("taskmonitor is not loaded: modprobe taskmonitor%s%s%s",
 	       file ? " (" : "", file ? o->output : "",
 	       file ? " removed, so that its old values do not live on)" : "");
-	return 3;
+	return 0;
 }
 
 int cmd_export(struct tm_opts *o)

@@ -363,8 +363,8 @@ static void usage(const char *cmd, FILE *f)
 		      "memory bytes, page faults, context switches, threads.  -o FILE writes a\n"
 		      "temporary file next to FILE, then renames it.  --history: every sample\n"
 		      "with its own timestamp, as OpenMetrics 1.0 for\n"
-		      "promtool tsdb create-blocks-from openmetrics.  Exit status 3 when\n"
-		      "taskmonitor is not loaded (FILE is then removed).\n", f);
+		      "promtool tsdb create-blocks-from openmetrics.  When taskmonitor is not\n"
+		      "loaded: one line, FILE removed, exit status 0.\n", f);
 	} else {
 		fprintf(f, "%s: unknown command \"%s\": taskmonitorctl --help lists them\n",
 			tm_prog, cmd);
