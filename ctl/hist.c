@@ -126,69 +126,19 @@ static uint64_t *field_of(struct tm_sample *s, int key)
 }
 
 /*
- * Numbers make up most of a history's bytes, and a digit at a time is a
- * chain of dependent multiply-adds: on little-endian machines eight bytes
- * are taken at once (SWAR).  digits8: the value of the 8 decimal digits
- * in W, the first digit in the low byte.
- */
-static uint64_t digits8(uint64_t w)
-{
-	w -= 0x3030303030303030ull;
-	/* Pairs: each even byte becomes 10 * itself + the next. */
-	w = w * 10 + (w >> 8);
-	/* Quads from the pairs in bytes 0, 2, 4, 6, then the two halves. */
-	w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
-	     (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
-	return w;
-}
-
-/*
- * How many of W's bytes, from the low one, are '0'..'9'.  A byte is a
- * digit iff its high nibble is 3 and stays 3 when 6 is added; a carry
- * out of a byte only spoils the bytes above it, which come after the
- * first non-digit.
- */
-static unsigned int leading_digits(uint64_t w)
-{
-	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ull, three = 0x3030303030303030ull;
-	uint64_t bad = ((w & hi) ^ three) |
-		       (((w + 0x0606060606060606ull) & hi) ^ three);
-
-	return bad ? (unsigned int)__builtin_ctzll(bad) / 8 : 8;
-}
-
-/*
  * The decimal digits at Q, into *X (wrapping past 19 digits: the caller
- * checks the length); returns the first byte after them.  Reads up to 8
- * bytes past the digits: see tm_parse_line().
+ * checks the length); returns the first byte after them, which exists:
+ * see tm_parse_line().
  */
 static const char *scan_digits(const char *q, uint64_t *x)
 {
-	static const uint64_t pow10[9] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	};
-	uint64_t v = 0, w;
-	unsigned int n, d;
+	uint64_t v = 0;
+	unsigned int d;
 
-	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
-		while ((d = (unsigned char)*q - '0') <= 9) {
-			v = v * 10 + d;
-			q++;
-		}
-		*x = v;
-		return q;
+	while ((d = (unsigned char)*q - '0') <= 9) {
+		v = v * 10 + d;
+		q++;
 	}
-	do {
-		memcpy(&w, q, 8);
-		n = leading_digits(w);
-		if (n == 0)
-			break;
-		/* Left-align the digits, '0's in front. */
-		if (n < 8)
-			w = (w << (8 * (8 - n))) | (0x3030303030303030ull >> (8 * n));
-		v = v * pow10[n] + digits8(w);
-		q += n;
-	} while (n == 8);
 	*x = v;
 	return q;
 }
@@ -380,12 +330,9 @@ static bool refill(struct tm_reader *r)
 		r->buf = nb;
 		r->cap *= 2;
 	}
-	/*
-	 * TM_LINE_PAD bytes stay free after the data: the '\n' given to a
-	 * last line without one, and what tm_parse_line() may read past it.
-	 */
+	/* A byte stays free after the data: the '\n' of a last line without one. */
 	do
-		n = read(r->fd, r->buf + r->end, r->cap - r->end - TM_LINE_PAD);
+		n = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
 		if (n == 0)
