@@ -107,23 +107,20 @@ static bool parse_u64(const char *p, size_t n, uint64_t *v)
 	return true;
 }
 
-static uint64_t *field_of(struct tm_sample *s, int key)
-{
-	switch (key) {
-	case K_USR: return &s->usr;
-	case K_SYS: return &s->sys;
-	case K_TS: return &s->ts;
-	case K_RSS: return &s->rss;
-	case K_VSZ: return &s->vsz;
-	case K_MINFLT: return &s->minflt;
-	case K_MAJFLT: return &s->majflt;
-	case K_NVCSW: return &s->nvcsw;
-	case K_NIVCSW: return &s->nivcsw;
-	case K_THREADS: return &s->threads;
-	case K_START: return &s->start;
-	default: return NULL;
-	}
-}
+/* Where the number of each numeric key goes in a sample (not the pid). */
+static const size_t key_field[] = {
+	[K_USR] = offsetof(struct tm_sample, usr),
+	[K_SYS] = offsetof(struct tm_sample, sys),
+	[K_TS] = offsetof(struct tm_sample, ts),
+	[K_RSS] = offsetof(struct tm_sample, rss),
+	[K_VSZ] = offsetof(struct tm_sample, vsz),
+	[K_MINFLT] = offsetof(struct tm_sample, minflt),
+	[K_MAJFLT] = offsetof(struct tm_sample, majflt),
+	[K_NVCSW] = offsetof(struct tm_sample, nvcsw),
+	[K_NIVCSW] = offsetof(struct tm_sample, nivcsw),
+	[K_THREADS] = offsetof(struct tm_sample, threads),
+	[K_START] = offsetof(struct tm_sample, start),
+};
 
 /*
  * The decimal digits at Q, into *X (wrapping past 19 digits: the caller
@@ -154,7 +151,7 @@ static bool store_num(struct tm_sample *s, int key, uint64_t v)
 	}
 	if (key == K_START)
 		s->has_start = true;
-	*field_of(s, key) = v;
+	*(uint64_t *)((char *)s + key_field[key]) = v;
 	return true;
 }
 
@@ -218,6 +215,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 				struct tm_sample *s, uint64_t *lost,
 				char *errbuf, size_t errlen, const char **why)
 {
+	const unsigned int required = (1u << K_REQUIRED) - 1;
 	unsigned int seen = 0;
 	size_t i = 0;
 	int key = -1;
@@ -259,10 +257,12 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		}
 		i = (size_t)(e - line) + 1;
 	}
-	for (key = 0; key < K_REQUIRED; key++)
-		if (!(seen & (1u << key)))
-			return bad(errbuf, errlen, why, "key ", key_names[key],
-				   key_lens[key], " is missing");
+	if ((seen & required) != required) {
+		/* The first missing key, in the documented order. */
+		key = __builtin_ctz(~seen & required);
+		return bad(errbuf, errlen, why, "key ", key_names[key],
+			   key_lens[key], " is missing");
+	}
 	return TM_LINE_SAMPLE;
 }
 
