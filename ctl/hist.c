@@ -129,10 +129,10 @@ static const size_t key_field[] = {
  */
 static const char *scan_digits(const char *q, uint64_t *x)
 {
-	uint64_t v = 0;
-	unsigned int d;
+	uint64_t v = 0, d;
 
-	while ((d = (unsigned char)*q - '0') <= 9) {
+	/* d in 64 bits: no widening of each digit before the add. */
+	while ((d = (uint64_t)(unsigned char)*q - '0') <= 9) {
 		v = v * 10 + d;
 		q++;
 	}
