@@ -149,8 +149,6 @@ static bool store_num(struct tm_sample *s, int key, uint64_t v)
 		s->pid = (long)v;
 		return true;
 	}
-	if (key == K_START)
-		s->has_start = true;
 	*(uint64_t *)((char *)s + key_field[key]) = v;
 	return true;
 }
@@ -181,10 +179,14 @@ static const char *scan_value(const char *v, const char *end, int key,
 		return q;
 	}
 	q = scan_digits(v, &x);
-	if (q == v || (q < end && *q != ' '))
+	/* The line ends in a non-digit: the ' ' before the next key, or END. */
+	if (*q != ' ' && q != end)
 		return NULL;
-	/* Past 19 digits the sum above may have wrapped: parse again. */
-	if (q - v > 19 && !parse_u64(v, (size_t)(q - v), &x))
+	/*
+	 * No digit, or more than 19, where the sum above may have wrapped:
+	 * parse again, to reject or to check.
+	 */
+	if ((size_t)(q - v) - 1 >= 19 && !parse_u64(v, (size_t)(q - v), &x))
 		return NULL;
 	return store_num(s, key, x) ? q : NULL;
 }
@@ -229,7 +231,6 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		*why = "empty line";
 		return TM_LINE_ERROR;
 	}
-	s->has_start = false;
 	s->has_comm = false;
 	while (i < len) {
 		const char *k = line + i, *v, *e;
@@ -257,6 +258,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		}
 		i = (size_t)(e - line) + 1;
 	}
+	s->has_start = seen & (1u << K_START);
 	if ((seen & required) != required) {
 		/* The first missing key, in the documented order. */
 		key = __builtin_ctz(~seen & required);
