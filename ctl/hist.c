@@ -124,10 +124,10 @@ static const size_t key_field[] = {
 
 /*
  * The decimal digits at Q, into *X (wrapping past 19 digits: the caller
- * checks the length); returns the first byte after them, which exists:
- * see tm_parse_line().
+ * checks the length); returns the first byte after them, which exists
+ * (see tm_parse_line()), and whether it is a ' ' in *SPACE.
  */
-static const char *scan_digits(const char *q, uint64_t *x)
+static const char *scan_digits(const char *q, uint64_t *x, bool *space)
 {
 	uint64_t v = 0, d;
 
@@ -136,6 +136,8 @@ static const char *scan_digits(const char *q, uint64_t *x)
 		v = v * 10 + d;
 		q++;
 	}
+	/* From d, not *q again: gcc would keep each byte for that. */
+	*space = d == (uint64_t)(unsigned char)' ' - '0';
 	*x = v;
 	return q;
 }
@@ -163,6 +165,7 @@ static const char *scan_value(const char *v, const char *end, int key,
 {
 	const char *q = v;
 	uint64_t x = 0;
+	bool space;
 
 	if (key == K_UNKNOWN || key == K_COMM) {
 		while (q < end && *q != ' ')
@@ -178,9 +181,9 @@ static const char *scan_value(const char *v, const char *end, int key,
 		}
 		return q;
 	}
-	q = scan_digits(v, &x);
+	q = scan_digits(v, &x, &space);
 	/* The line ends in a non-digit: the ' ' before the next key, or END. */
-	if (*q != ' ' && q != end)
+	if (!space && q != end)
 		return NULL;
 	/*
 	 * No digit, or more than 19, where the sum above may have wrapped:
