@@ -197,12 +197,12 @@ static int by_series_then_time(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* The bytes of X's samples, read again, '\n'-ended and padded. */
+/* The bytes of X's samples, read again, '\n'-ended. */
 static char *load_range(const struct xstate *xs, const struct xproc *x,
 			size_t *len)
 {
 	size_t n = (size_t)(x->off_end - x->off_first), got = 0;
-	char *buf = malloc(n + 1 + TM_LINE_PAD);
+	char *buf = malloc(n + 1);
 	ssize_t r;
 
 	if (!buf)
@@ -220,7 +220,6 @@ static char *load_range(const struct xstate *xs, const struct xproc *x,
 	/* The last line of the input may lack its '\n'. */
 	if (n == 0 || buf[n - 1] != '\n')
 		buf[n++] = '\n';
-	memset(buf + n, '\n', TM_LINE_PAD);
 	*len = n;
 	return buf;
 }

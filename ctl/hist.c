@@ -107,88 +107,37 @@ static bool parse_u64(const char *p, size_t n, uint64_t *v)
 	return true;
 }
 
-static uint64_t *field_of(struct tm_sample *s, int key)
-{
-	switch (key) {
-	case K_USR: return &s->usr;
-	case K_SYS: return &s->sys;
-	case K_TS: return &s->ts;
-	case K_RSS: return &s->rss;
-	case K_VSZ: return &s->vsz;
-	case K_MINFLT: return &s->minflt;
-	case K_MAJFLT: return &s->majflt;
-	case K_NVCSW: return &s->nvcsw;
-	case K_NIVCSW: return &s->nivcsw;
-	case K_THREADS: return &s->threads;
-	case K_START: return &s->start;
-	default: return NULL;
-	}
-}
-
-/*
- * Numbers make up most of a history's bytes, and a digit at a time is a
- * chain of dependent multiply-adds: on little-endian machines eight bytes
- * are taken at once (SWAR).  digits8: the value of the 8 decimal digits
- * in W, the first digit in the low byte.
- */
-static uint64_t digits8(uint64_t w)
-{
-	w -= 0x3030303030303030ull;
-	/* Pairs: each even byte becomes 10 * itself + the next. */
-	w = w * 10 + (w >> 8);
-	/* Quads from the pairs in bytes 0, 2, 4, 6, then the two halves. */
-	w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
-	     (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
-	return w;
-}
-
-/*
- * How many of W's bytes, from the low one, are '0'..'9'.  A byte is a
- * digit iff its high nibble is 3 and stays 3 when 6 is added; a carry
- * out of a byte only spoils the bytes above it, which come after the
- * first non-digit.
- */
-static unsigned int leading_digits(uint64_t w)
-{
-	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ull, three = 0x3030303030303030ull;
-	uint64_t bad = ((w & hi) ^ three) |
-		       (((w + 0x0606060606060606ull) & hi) ^ three);
-
-	return bad ? (unsigned int)__builtin_ctzll(bad) / 8 : 8;
-}
+/* Where the number of each numeric key goes in a sample (not the pid). */
+static const size_t key_field[] = {
+	[K_USR] = offsetof(struct tm_sample, usr),
+	[K_SYS] = offsetof(struct tm_sample, sys),
+	[K_TS] = offsetof(struct tm_sample, ts),
+	[K_RSS] = offsetof(struct tm_sample, rss),
+	[K_VSZ] = offsetof(struct tm_sample, vsz),
+	[K_MINFLT] = offsetof(struct tm_sample, minflt),
+	[K_MAJFLT] = offsetof(struct tm_sample, majflt),
+	[K_NVCSW] = offsetof(struct tm_sample, nvcsw),
+	[K_NIVCSW] = offsetof(struct tm_sample, nivcsw),
+	[K_THREADS] = offsetof(struct tm_sample, threads),
+	[K_START] = offsetof(struct tm_sample, start),
+};
 
 /*
  * The decimal digits at Q, into *X (wrapping past 19 digits: the caller
- * checks the length); returns the first byte after them.  Reads up to 8
- * bytes past the digits: see tm_parse_line().
+ * checks the length); returns the first byte after them, which exists
+ * (see tm_parse_line()), and whether it is a ' ' in *SPACE.
  */
-static const char *scan_digits(const char *q, uint64_t *x)
+static const char *scan_digits(const char *q, uint64_t *x, bool *space)
 {
-	static const uint64_t pow10[9] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	};
-	uint64_t v = 0, w;
-	unsigned int n, d;
+	uint64_t v = 0, d;
 
-	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__) {
-		while ((d = (unsigned char)*q - '0') <= 9) {
-			v = v * 10 + d;
-			q++;
-		}
-		*x = v;
-		return q;
+	/* d in 64 bits: no widening of each digit before the add. */
+	while ((d = (uint64_t)(unsigned char)*q - '0') <= 9) {
+		v = v * 10 + d;
+		q++;
 	}
-	do {
-		memcpy(&w, q, 8);
-		n = leading_digits(w);
-		if (n == 0)
-			break;
-		/* Left-align the digits, '0's in front. */
-		if (n < 8)
-			w = (w << (8 * (8 - n))) | (0x3030303030303030ull >> (8 * n));
-		v = v * pow10[n] + digits8(w);
-		q += n;
-	} while (n == 8);
+	/* From d, not *q again: gcc would keep each byte for that. */
+	*space = d == (uint64_t)(unsigned char)' ' - '0';
 	*x = v;
 	return q;
 }
@@ -202,9 +151,7 @@ static bool store_num(struct tm_sample *s, int key, uint64_t v)
 		s->pid = (long)v;
 		return true;
 	}
-	if (key == K_START)
-		s->has_start = true;
-	*field_of(s, key) = v;
+	*(uint64_t *)((char *)s + key_field[key]) = v;
 	return true;
 }
 
@@ -218,6 +165,7 @@ static const char *scan_value(const char *v, const char *end, int key,
 {
 	const char *q = v;
 	uint64_t x = 0;
+	bool space;
 
 	if (key == K_UNKNOWN || key == K_COMM) {
 		while (q < end && *q != ' ')
@@ -233,11 +181,15 @@ static const char *scan_value(const char *v, const char *end, int key,
 		}
 		return q;
 	}
-	q = scan_digits(v, &x);
-	if (q == v || (q < end && *q != ' '))
+	q = scan_digits(v, &x, &space);
+	/* The line ends in a non-digit: the ' ' before the next key, or END. */
+	if (!space && q != end)
 		return NULL;
-	/* Past 19 digits the sum above may have wrapped: parse again. */
-	if (q - v > 19 && !parse_u64(v, (size_t)(q - v), &x))
+	/*
+	 * No digit, or more than 19, where the sum above may have wrapped:
+	 * parse again, to reject or to check.
+	 */
+	if ((size_t)(q - v) - 1 >= 19 && !parse_u64(v, (size_t)(q - v), &x))
 		return NULL;
 	return store_num(s, key, x) ? q : NULL;
 }
@@ -268,6 +220,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 				struct tm_sample *s, uint64_t *lost,
 				char *errbuf, size_t errlen, const char **why)
 {
+	const unsigned int required = (1u << K_REQUIRED) - 1;
 	unsigned int seen = 0;
 	size_t i = 0;
 	int key = -1;
@@ -281,7 +234,6 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		*why = "empty line";
 		return TM_LINE_ERROR;
 	}
-	s->has_start = false;
 	s->has_comm = false;
 	while (i < len) {
 		const char *k = line + i, *v, *e;
@@ -309,10 +261,13 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		}
 		i = (size_t)(e - line) + 1;
 	}
-	for (key = 0; key < K_REQUIRED; key++)
-		if (!(seen & (1u << key)))
-			return bad(errbuf, errlen, why, "key ", key_names[key],
-				   key_lens[key], " is missing");
+	s->has_start = seen & (1u << K_START);
+	if ((seen & required) != required) {
+		/* The first missing key, in the documented order. */
+		key = __builtin_ctz(~seen & required);
+		return bad(errbuf, errlen, why, "key ", key_names[key],
+			   key_lens[key], " is missing");
+	}
 	return TM_LINE_SAMPLE;
 }
 
@@ -380,12 +335,9 @@ static bool refill(struct tm_reader *r)
 		r->buf = nb;
 		r->cap *= 2;
 	}
-	/*
-	 * TM_LINE_PAD bytes stay free after the data: the '\n' given to a
-	 * last line without one, and what tm_parse_line() may read past it.
-	 */
+	/* A byte stays free after the data: the '\n' of a last line without one. */
 	do
-		n = read(r->fd, r->buf + r->end, r->cap - r->end - TM_LINE_PAD);
+		n = read(r->fd, r->buf + r->end, r->cap - r->end - 1);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
 		if (n == 0)

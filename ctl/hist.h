@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #define TM_COMM_MAX 64
-#define TM_LINE_PAD 8
 
 /* One sample line.  Cumulative counters never go down within a process. */
 struct tm_sample {
@@ -38,10 +37,9 @@ enum tm_line_kind {
 
 /*
  * tm_parse_line - parse one line (without its '\n') of LEN bytes.  The
- * byte at LINE[LEN] must not be a digit, and it and the TM_LINE_PAD - 1
- * bytes after it must be readable (in lines from tm_reader_line, it is
- * the '\n'): numbers are scanned eight bytes at a time, without a bound
- * check.
+ * byte at LINE[LEN] must be readable and not a digit (in lines from
+ * tm_reader_line, it is the '\n'): a number's digits are scanned up to
+ * the first non-digit, without a bound check.
  * Fills *s for a sample, *lost for a loss report.  On TM_LINE_ERROR,
  * *why says what is wrong (a static string or ERRBUF).
  */

@@ -6,7 +6,8 @@
 #                      $(BENCH_KERNELS); prints the tables and refreshes
 #                      bench/README.md, bench/results/ and the PNGs;
 #                      BENCH_ICOUNT=1 counts instructions instead (QEMU
-#                      -icount; no timeliness, no PNG; its own table)
+#                      -icount; no timeliness, no PNG; its own table);
+#                      then taskmonitorctl's speed on the host (bench-ctl)
 #   make bench-smoke   the tiny version (N=10, a few seconds per kernel)
 #                      that cannot rot: fails if the machinery breaks
 #                      (no sample, no figure), never on a timing; also a
@@ -33,9 +34,13 @@ CHECK_STAGES += check-bench-smoke
 
 .PHONY: bench bench-smoke bench-ab bench-history check-bench-smoke
 
+# After the guests, taskmonitorctl's speed goal (issue 14): host-side, a
+# few seconds once its histories exist (mk/ctl.mk, bench-ctl).
 bench:
 	$(BENCH_TOP)/bench/run.sh $(if $(BENCH_ICOUNT),--icount) \
 		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
+	@echo "== taskmonitorctl (host): ctl/tests/speed.sh"
+	@$(BENCH_TOP)/ctl/tests/speed.sh
 
 bench-smoke:
 	$(BENCH_TOP)/bench/run.sh --smoke $(foreach k,$(BENCH_SMOKE_KERNELS),--kernel $(k))
@@ -56,7 +61,8 @@ help::
 	@echo "Benchmark (mk/bench.mk, bench/README.md):"
 	@echo "  make bench         module vs pidstat vs a /proc poller, memory per sample, read"
 	@echo "                     throughput, timeliness and reclaim in QEMU; about 20-40 min per"
-	@echo "                     kernel under TCG; updates bench/README.md and its PNGs"
+	@echo "                     kernel under TCG; updates bench/README.md and its PNGs;"
+	@echo "                     then make bench-ctl (taskmonitorctl's speed, on the host)"
 	@echo "  make bench-smoke   the same machinery at N=10 (part of check); no timing judged"
 	@echo "  make bench-ab AB='REV...'  only the module's cost at 10 ms, for each build of src/"
 	@echo "                     at the git revisions REV ('.' = working tree; default 'HEAD .'),"

@@ -190,12 +190,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!nl)
 			nl = end;
 		/*
-		 * A copy of its own, so that ASan sees any read past the pad;
-		 * digits after the '\n' must not be taken for the line's.
+		 * A copy of its own, ended by the '\n' the parser may read,
+		 * so that ASan sees any read past it.
 		 */
-		line = malloc((size_t)(nl - p) + TM_LINE_PAD);
+		line = malloc((size_t)(nl - p) + 1);
 		memcpy(line, p, (size_t)(nl - p));
-		memset(line + (nl - p), '7', TM_LINE_PAD);
 		line[nl - p] = '\n';
 		kind = tm_parse_line(line, (size_t)(nl - p), &s[cur], &lost,
 				     errbuf, sizeof(errbuf), &why);

@@ -36,7 +36,7 @@ static enum tm_line_kind parse(const char *line, struct tm_sample *s,
 
 	/* As the reader gives it: '\n', then digits that are not the line's. */
 	memcpy(buf, line, len);
-	memset(buf + len, '9', TM_LINE_PAD);
+	memset(buf + len, '9', 8);
 	buf[len] = '\n';
 	return tm_parse_line(buf, len, s, &lost, errbuf, sizeof(errbuf), why);
 }
