@@ -19,6 +19,8 @@ import tempfile
 import time
 import zlib
 
+from tmtest import expect, tester
+
 BIN = sys.argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
 H = os.path.join(HERE, "histories")
@@ -42,18 +44,7 @@ def near(a, b, tol=0.1):
     return a is not None and abs(a - b) <= tol
 
 
-def expect(cond, why):
-    if not cond:
-        raise AssertionError(why)
-
-
-def test(fn):
-    try:
-        fn()
-        results.append(f"TM-RESULT PASS ctl/cli/{fn.__name__}")
-    except Exception as e:  # noqa: BLE001 - every failure is reported
-        results.append(f"TM-RESULT FAIL ctl/cli/{fn.__name__}: {e}")
-    return fn
+test = tester("ctl/cli", results)
 
 
 @test

@@ -30,6 +30,8 @@ import time
 import urllib.parse
 import urllib.request
 
+from tmtest import expect, tester
+
 BIN = sys.argv[1]
 HIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "histories", "prom.txt")
 TOOLS = {"promtool": "/usr/bin/promtool", "prometheus": "/usr/bin/prometheus",
@@ -46,18 +48,7 @@ if missing:
     sys.exit(0)
 
 
-def expect(cond, why):
-    if not cond:
-        raise AssertionError(why)
-
-
-def test(fn):
-    try:
-        fn()
-        results.append(f"TM-RESULT PASS ctl/prom/{fn.__name__}")
-    except Exception as e:  # noqa: BLE001 - every failure is reported
-        results.append(f"TM-RESULT FAIL ctl/prom/{fn.__name__}: {e}")
-    return fn
+test = tester("ctl/prom", results)
 
 
 # ---- the input, read independently of taskmonitorctl ----
