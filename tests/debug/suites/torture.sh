@@ -30,9 +30,19 @@ dbg_bg_stop() {
 }
 
 # Loops that run until killed.
+# read_loop FILE: reads FILE over and over.  A reader still holding FILE
+# open after dbg_bg_stop would make the test's rmmod fail with "in use",
+# and killing the loop's shell does not kill the reader it is waiting
+# for: so the reader runs in the background and TERM ends it too.
 read_loop() {
+	trap 'kill "$_r" 2>/dev/null; wait "$_r"; exit 0' TERM
 	while :; do
-		rdcheck -b $((1 + RANDOM % 8192)) "$1" >/dev/null 2>&1 || cat "$1" >/dev/null 2>&1
+		rdcheck -b $((1 + RANDOM % 8192)) "$1" >/dev/null 2>&1 &
+		_r=$!
+		wait "$_r" && continue
+		cat "$1" >/dev/null 2>&1 &
+		_r=$!
+		wait "$_r"
 	done
 }
 drop_loop() {
