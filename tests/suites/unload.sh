@@ -32,11 +32,19 @@ check_counts() {
 	[ "$3" = 0 ] || fail "unload log: $3 live"
 }
 
-TM_TIMEOUT_test_unload_while_busy=120
+# drops_at_least N: the drop_caches loop has run N times.
+drops_at_least() {
+	[ "$(wc -l 2>/dev/null <drops || echo 0)" -ge "$1" ]
+}
+
+TM_TIMEOUT_test_unload_while_busy=180
 
 # rmmod while sampling 40 processes every millisecond with no cap, while
 # sysfs is read in a loop and drop_caches runs in a loop: it succeeds and
-# frees everything; the log's counts add up.
+# frees everything; the log's counts add up.  The history grows to a few
+# thousand samples before drop_caches starts: on a slow kernel (KASAN,
+# lockdep) the shrinker, called every 50 ms, trims it faster than the
+# sampler fills it.
 test_unload_while_busy() {
 	pids=
 	i=0
@@ -51,9 +59,10 @@ test_unload_while_busy() {
 	r1=$!
 	(while :; do cat "$TC_SYS" >/dev/null 2>&1; done) &
 	r2=$!
-	(while :; do echo 2 >/proc/sys/vm/drop_caches; sleep 0.05; done) &
+	wait_for 90 slab_at_least 2000 || fail "test bug: the history reached only $(slab_active) samples in 90 s"
+	(while :; do echo 2 >/proc/sys/vm/drop_caches; echo >>drops; sleep 0.05; done) &
 	d=$!
-	wait_for 30 slab_at_least 2000 || fail "test bug: the history reached only $(slab_active) samples in 30 s"
+	wait_for 30 drops_at_least 5 || fail "test bug: drop_caches did not run 5 times in 30 s"
 	MIN_CREATED=$(total_lines)
 	r=$(delmod taskmonitor 2>/dev/null)
 	kill "$r1" "$r2" "$d"
