@@ -283,9 +283,11 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
-# The README shows the latest table of each kernel (bench/results/),
-# between markers (bench-table, or bench-icount for -icount runs); runs
-# for different kernels may end at the same time.
+# The README shows the latest table of each kernel (bench/results/)
+# between markers: the instruction counts (bench-icount), which judge the
+# goals, in full; the TCG times (bench-table), which judge nothing, as
+# links to their files.  Runs for different kernels may end at the same
+# time.
 if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	tm_lock "$TM_BUILD/.lock-bench-readme"
 	block=$out/readme-block.md
@@ -297,10 +299,12 @@ if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	fi
 	{
 		for t in $(find "$BENCH/results" "${pick[@]}" | sort -V); do
-			echo '```'
-			cat "$t"
-			echo '```'
-			echo
+			if [ $icount = 1 ]; then
+				printf '```\n%s\n```\n\n' "$(cat "$t")"
+			else
+				printf -- '- [%s](results/%s): %s\n' "$(basename "$t" .txt)" \
+					"$(basename "$t")" "$(head -n 1 "$t")"
+			fi
 		done
 	} >"$block"
 	awk -v block="$block" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
