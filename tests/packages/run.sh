@@ -52,17 +52,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib/host.sh"
 # shellcheck source=tests/packages/chroot.sh
 . "$here/chroot.sh"
-
-results='' boot=1
-while [ $# -gt 0 ]; do
-	case $1 in
-	--results) results=$(realpath -m "$2"); shift ;;
-	--no-boot) boot=0 ;;
-	*) echo "usage: tests/packages/run.sh [--results FILE] [--no-boot]" >&2; exit 2 ;;
-	esac
-	shift
-done
-[ "$(id -u)" = 0 ] || { echo "tests/packages/run.sh: needs root (chroot, mounts)" >&2; exit 2; }
+# shellcheck source=tests/packages/steps.sh
+. "$here/steps.sh"
+pkg_args "$@"
 
 # One package test at a time on this machine: they share the cached base
 # and, from one checkout, build/packages.
@@ -82,48 +74,6 @@ mkdir -p "$logs"
 k61=$(tm_kver 6.1)
 k612=$(tm_kver 6.12)
 t_start=$(date +%s)
-passed=0 failed=0
-
-# Every step after a failed one that it depends on is reported as not run.
-broken=''
-report() {
-	local status=$1 name=$2 why=${3:-}
-	local line="TM-RESULT $status packages/$name${why:+: $why}"
-	if [ "$status" = PASS ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-	fi
-	echo "$line"
-	[ -z "$results" ] || echo "$line" >>"$results"
-}
-
-# step NAME FUNCTION [needs]: run FUNCTION, which says why it failed on
-# its last line of stdout (through `die_step`) and returns non-zero.
-# With "needs", it is not run after an earlier failure.
-step() {
-	local name=$1 fn=$2 t0 out rc
-	if [ "${3:-}" = needs ] && [ -n "$broken" ]; then
-		report FAIL "$name" "not run: $broken failed"
-		return 0
-	fi
-	t0=$(date +%s)
-	pkg_log "$name"
-	set +e
-	out=$(set -e; "$fn" 2>>"$logs/$name.log")
-	rc=$?
-	set -e
-	if [ $rc = 0 ]; then
-		report PASS "$name"
-	else
-		report FAIL "$name" "${out:-exit status $rc} (log: $logs/$name.log)"
-		[ -n "$broken" ] || broken=$name
-	fi
-	pkg_log "$name took $(($(date +%s) - t0)) s"
-}
-
-# In a step: say why it failed and return 1.
-why() { echo "$*"; return 1; }
 
 # in_root CMD...: CMD in the test system, its output in the step's log
 # with the time of each line.

@@ -31,17 +31,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib/host.sh"
 # shellcheck source=tests/packages/chroot.sh
 . "$here/chroot.sh"
-
-results='' boot=1
-while [ $# -gt 0 ]; do
-	case $1 in
-	--results) results=$(realpath -m "$2"); shift ;;
-	--no-boot) boot=0 ;;
-	*) echo "usage: tests/packages/sid.sh [--results FILE] [--no-boot]" >&2; exit 2 ;;
-	esac
-	shift
-done
-[ "$(id -u)" = 0 ] || { echo "tests/packages/sid.sh: needs root (chroot, mounts)" >&2; exit 2; }
+# shellcheck source=tests/packages/steps.sh
+. "$here/steps.sh"
+pkg_args "$@"
 
 version=$(cat "$TM_TOP/VERSION")
 deb=$TM_TOP/build/packages/taskmonitor-dkms_${version}_all.deb
@@ -51,45 +43,7 @@ mkdir -p "$logs"
 series=$(awk '!/^#/ && $2 == "sid" { print $1; exit }' "$TM_KERNELS_FILE")
 [ -n "$series" ] || tm_die "tests/kernels names no sid kernel"
 kver=$(tm_kver "$series")
-passed=0 failed=0 broken=''
 t_start=$(date +%s)
-
-report() {
-	local status=$1 name=$2 why=${3:-}
-	local line="TM-RESULT $status packages/$name${why:+: $why}"
-	if [ "$status" = PASS ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-	fi
-	echo "$line"
-	[ -z "$results" ] || echo "$line" >>"$results"
-}
-
-# step NAME FUNCTION: as in tests/packages/run.sh; a step after a failed
-# one is not run.
-step() {
-	local name=$1 fn=$2 t0 out rc
-	if [ -n "$broken" ]; then
-		report FAIL "$name" "not run: $broken failed"
-		return 0
-	fi
-	t0=$(date +%s)
-	pkg_log "$name"
-	set +e
-	out=$(set -e; "$fn" 2>>"$logs/$name.log")
-	rc=$?
-	set -e
-	if [ $rc = 0 ]; then
-		report PASS "$name"
-	else
-		report FAIL "$name" "${out:-exit status $rc} (log: $logs/$name.log)"
-		broken=$name
-	fi
-	pkg_log "$name took $(($(date +%s) - t0)) s"
-}
-
-why() { echo "$*"; return 1; }
 
 in_root() {
 	echo "# $*" >&2
@@ -192,9 +146,9 @@ pkg_enter "$work" >/dev/null
 
 pkg_log "package test of taskmonitor $version in Debian sid: kernel $kver"
 step sid-build s_build
-step sid-deb-install s_deb_install
-[ $boot = 0 ] || step sid-boot s_boot
-step sid-deb-purge s_deb_purge
+step sid-deb-install s_deb_install needs
+[ $boot = 0 ] || step sid-boot s_boot needs
+step sid-deb-purge s_deb_purge needs
 broken=''
 step sid-no-kernel-calls s_no_kernel_calls
 
