@@ -179,6 +179,31 @@ after_at_least() {
 	[ "$(count_after "$1" "$2" "${4:-$TC_DEV}")" -ge "$3" ]
 }
 
+# sampler_pid: the PID of the sampling kthread (named taskmonitor, a
+# child of kthreadd).
+sampler_pid() {
+	for _d in /proc/[0-9]*; do
+		[ "$(cat "$_d/comm" 2>/dev/null)" = taskmonitor ] || continue
+		[ "$(stat_field "${_d#/proc/}" 4 2>/dev/null)" = 2 ] || continue
+		echo "${_d#/proc/}"
+		return 0
+	done
+	return 1
+}
+
+# sampler_wakes N: wait until the sampling kthread has slept and woken N
+# times from now (each sleep is one voluntary context switch): N
+# intervals have passed, stopped or not, so a check that something did
+# not happen waits for sweeps, not for a length of time.
+sampler_wakes() {
+	_sp=$(sampler_pid) || fail "test bug: no taskmonitor kthread"
+	_sw=$(($(status_val "$_sp" voluntary_ctxt_switches) + $1))
+	wait_for 60 sampler_woke "$_sp" "$_sw" || fail "test bug: the sampler did not wake $1 times in 60 s"
+}
+sampler_woke() {
+	[ "$(status_val "$1" voluntary_ctxt_switches)" -ge "$2" ]
+}
+
 # at_most PID N [FILE]: PID has at most N samples.
 at_most() {
 	[ "$(nlines "$1" "${3:-$TC_DEV}")" -le "$2" ]

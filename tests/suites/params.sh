@@ -192,7 +192,8 @@ test_params_max_samples_cap() {
 	# Lowering the cap trims the history at its next sample.
 	echo 3 >"$TC_PAR/max_samples"
 	wait_for 5 at_most "$a" 3 || fail "max_samples 0 -> 3: history of $a still $(nlines "$a")"
-	sleep 0.2
+	t=$(bt)
+	wait_for 10 after_at_least "$a" "$t" 3 || fail "max_samples=3: no 3 samples after the trim"
 	# Stopped, so that no sweep runs during the read: a read may show a
 	# sample taken while it was in progress (docs/interface.md), one more
 	# than the cap.

@@ -65,7 +65,8 @@ test_sampler_catches_up() {
 	wait_samples 10 "$s" 3 || fail "no samples"
 	t0=$(val "$(last_of "$s")" ts)
 	rthog 400 || fail "rthog failed"
-	sleep 1
+	te=$(bt)
+	wait_for 10 after_at_least "$s" "$te" 5 || fail "no samples after the stall"
 	t1=$(bt)
 	ts_of "$s" | awk -v a="$t0" -v b="$t1" '$1 + 0 > a + 0 && $1 + 0 <= b + 0' >ts.txt
 	n=$(wc -l <ts.txt)

@@ -83,16 +83,15 @@ test_sysfs_stop_start() {
 	tm_load target="$s" interval_ms=10
 	wait_samples 10 "$s" 5 || fail "no samples"
 	expect_write "$TC_SYS" stop OK
-	sleep 0.1
 	c1=$(nlines "$s")
-	sleep 0.5
+	sampler_wakes 10
 	c2=$(nlines "$s")
 	[ "$c2" = "$c1" ] || fail "stopped, yet samples went from $c1 to $c2"
 	expect_write "$TC_SYS" "stop\n" OK
 	for bad in sto stopp STOP " stop" "stop " "stop\n\n" "start stop" pause 1 "\n"; do
 		expect_write "$TC_SYS" "$bad" EINVAL
 	done
-	sleep 0.3
+	sampler_wakes 5
 	[ "$(nlines "$s")" = "$c1" ] || fail "a refused write restarted sampling ($c1 -> $(nlines "$s"))"
 	expect_write "$TC_SYS" "start\n" OK
 	wait_samples 5 "$s" $((c1 + 5)) || fail "start did not resume sampling"

@@ -88,7 +88,7 @@ protocol() {
 	# -PID: stopped and freed; again: ENOENT.
 	expect_write "$f" "-$s1" OK
 	[ "$(nlines "$s1")" = 0 ] || fail "-$s1: $(nlines "$s1") samples still shown"
-	sleep 0.2
+	sampler_wakes 5
 	[ "$(nlines "$s1")" = 0 ] || fail "-$s1: sampled again"
 	expect_write "$f" "-$s1" ENOENT
 	expect_write "$f" "-$s1\n" ENOENT
