@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stress: parallel readers, writers, reclaim and knob changes against a
- * loaded taskmonitor for a fixed time, checking every answer.
+ * loaded taskmonitor, checking every answer.
  *
- *   stress -d SECONDS [-n POOL] [-D DEBUGFS_FILE] [-V DEVICE] [-S SYSFS_FILE]
- *          [-M PARAMDIR]
+ *   stress -d SECONDS [-r READS -w WRITES -T MAX_SECONDS] [-n POOL]
+ *          [-D DEBUGFS_FILE] [-V DEVICE] [-S SYSFS_FILE] [-M PARAMDIR]
+ *
+ * It runs for SECONDS, then on until the readers have done READS whole
+ * reads and the writers WRITES writes (a slow kernel does less in the
+ * same time), MAX_SECONDS in all at most.
  *
  * It forks POOL (default 16) idle processes, a process whose threads come
  * and go, and keeps forking short-lived processes.  Then, in parallel:
@@ -371,12 +375,22 @@ static void thread_churn(void)
 int main(int argc, char **argv)
 {
 	pthread_t th[16];
-	int nth = 0, opt, i, secs = 10;
+	int nth = 0, opt, i, secs = 10, max_secs = 0;
+	long min_reads = 0, min_writes = 0;
 
-	while ((opt = getopt(argc, argv, "d:n:D:V:S:M:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:r:w:T:n:D:V:S:M:")) != -1) {
 		switch (opt) {
 		case 'd':
 			secs = atoi(optarg);
+			break;
+		case 'r':
+			min_reads = atol(optarg);
+			break;
+		case 'w':
+			min_writes = atol(optarg);
+			break;
+		case 'T':
+			max_secs = atoi(optarg);
 			break;
 		case 'n':
 			pool_n = atoi(optarg);
@@ -394,7 +408,7 @@ int main(int argc, char **argv)
 			param_dir = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: stress -d SECS [-n POOL] [-D F] [-V F] [-S F] [-M DIR]\n");
+			fprintf(stderr, "usage: stress -d SECS [-r READS -w WRITES -T MAX_SECS] [-n POOL] [-D F] [-V F] [-S F] [-M DIR]\n");
 			return 2;
 		}
 	}
@@ -440,6 +454,9 @@ int main(int argc, char **argv)
 	pthread_create(&th[nth++], NULL, churner, NULL);
 
 	sleep(secs);
+	while (secs++ < max_secs && (atomic_load(&reads_done) < min_reads ||
+				     atomic_load(&writes_done) < min_writes))
+		sleep(1);
 	atomic_store(&stop_all, 1);
 	for (i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);

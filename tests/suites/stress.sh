@@ -9,17 +9,18 @@
 # shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
 . "${TM_DIR:-/tm}/suites/common.sh"
 
-TM_TIMEOUT_test_stress_parallel=150
+TM_TIMEOUT_test_stress_parallel=180
 
 # Readers of all three files (whole, partial, random read sizes),
 # writers adding and removing live, exiting and thread-churning
 # processes on both files, drop_caches, interval_ms, max_samples and
-# stop/start changes, all in parallel for 25 s.  Every line read must be
+# stop/start changes, all in parallel for 25 s, and on until 20 whole
+# reads and 200 writes are done (120 s at most).  Every line read must be
 # whole and well formed with no sample twice, every errno one the
 # protocol allows; afterwards the module still works and unloads cleanly.
 test_stress_parallel() {
 	tm_load interval_ms=5 max_samples=1000
-	stress -d 25 -n 16 -D "$TC_DBG" -V "$TC_DEV" -S "$TC_SYS" -M "$TC_PAR" >out.txt 2>err.txt
+	stress -d 25 -r 20 -w 200 -T 120 -n 16 -D "$TC_DBG" -V "$TC_DEV" -S "$TC_SYS" -M "$TC_PAR" >out.txt 2>err.txt
 	rc=$?
 	note "$(cat out.txt)"
 	[ $rc = 0 ] || fail "stress: $(head -n 3 err.txt | tr '\n' ' ')"
