@@ -300,6 +300,7 @@ if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	{
 		for t in $(find "$BENCH/results" "${pick[@]}" | sort -V); do
 			if [ $icount = 1 ]; then
+				# shellcheck disable=SC2016 # Markdown's fences, not a command
 				printf '```\n%s\n```\n\n' "$(cat "$t")"
 			else
 				printf -- '- [%s](results/%s): %s\n' "$(basename "$t" .txt)" \
