@@ -130,6 +130,20 @@ expect_write() {
 	[ "$_got" = "$3" ] || fail "write '$2' to $1: got $_got, expected $3"
 }
 
+# reap PID: wait for the child PID to end and return its status.  The
+# builtin wait alone was seen to sleep on long after a test had ended
+# (busybox ash can miss the SIGCHLD, then sleeps until some other signal
+# comes), so poll first: the sleeps' own waits reap PID, after which
+# wait only collects the status.
+reap() {
+	_n=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ $_n -lt 40 ]; then sleep 0.05; else sleep 0.2; fi
+		_n=$((_n + 1))
+	done
+	wait "$1"
+}
+
 # wait_for SECONDS CMD [ARG...]: run CMD every 0.1 s until it succeeds;
 # returns 1 if it has not succeeded after SECONDS.
 #   wait_for 5 test -e /dev/taskmonitor || fail "no device node"

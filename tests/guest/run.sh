@@ -99,20 +99,6 @@ suite_var() {
 	)
 }
 
-# reap PID: wait for the child PID to end and return its status.  The
-# builtin wait alone was seen to sleep on long after a test had ended
-# (busybox ash can miss the SIGCHLD, then sleeps until some other signal
-# comes), so poll first: the sleeps' own waits reap PID, after which
-# wait only collects the status.
-reap() {
-	_n=0
-	while kill -0 "$1" 2>/dev/null; do
-		if [ $_n -lt 40 ]; then sleep 0.05; else sleep 0.2; fi
-		_n=$((_n + 1))
-	done
-	wait "$1"
-}
-
 # oneline TEXT: TEXT squeezed to one line of at most 400 characters.
 oneline() {
 	printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c 1-400

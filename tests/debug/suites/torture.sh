@@ -35,24 +35,15 @@ dbg_bg_stop() {
 # and killing the loop's shell does not kill the reader it is waiting
 # for: so the reader runs in the background and TERM ends it too.
 read_loop() {
-	trap 'kill "$_r" 2>/dev/null; dbg_reap "$_r"; exit 0' TERM
+	trap 'kill "$_r" 2>/dev/null; reap "$_r"; exit 0' TERM
 	while :; do
 		rdcheck -b $((1 + RANDOM % 8192)) "$1" >/dev/null 2>&1 &
 		_r=$!
-		dbg_reap "$_r" && continue
+		reap "$_r" && continue
 		cat "$1" >/dev/null 2>&1 &
 		_r=$!
-		dbg_reap "$_r"
+		reap "$_r"
 	done
-}
-# dbg_reap PID: waits for the child PID and returns its status.  As the
-# harness's reap(): busybox ash's wait can miss the SIGCHLD and sleep on,
-# so poll; the sleeps' own waits reap PID.
-dbg_reap() {
-	while kill -0 "$1" 2>/dev/null; do
-		sleep 0.05
-	done
-	wait "$1"
 }
 drop_loop() {
 	while :; do
