@@ -16,6 +16,7 @@
  *
  * RSS comes from the exported helpers, through compat.h's tm_mm_rss().
  */
+#include <linux/cred.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
@@ -84,7 +85,7 @@ static void tm_stats_read_mm(struct task_struct *leader, struct task_sample *s)
 }
 
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
-		   struct tm_cputime *ct)
+		   struct tm_cputime *ct, struct tm_owner *owner)
 {
 	struct task_struct *leader;
 	bool alive = false;
@@ -92,6 +93,10 @@ bool tm_stats_read(struct pid *pid, struct task_sample *s,
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
 	if (leader && atomic_read(&leader->signal->live)) {
+		const struct cred *cred = __task_cred(leader);
+
+		owner->uid = cred->uid;
+		owner->euid = cred->euid;
 		tm_stats_sum_group(leader, s, ct);
 		tm_stats_read_mm(leader, s);
 		alive = true;

@@ -3,6 +3,7 @@
 #define TM_PROCSTAT_H
 
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 struct pid;
 struct task_sample;
@@ -14,13 +15,19 @@ struct tm_cputime {
 	u64 rtime; /* precise runtime */
 };
 
+/* Who a process runs as: its real and effective UIDs. */
+struct tm_owner {
+	kuid_t uid;
+	kuid_t euid;
+};
+
 /*
- * Fills @s (all but ts, utime and stime) and @ct from the process whose
- * thread-group ID is @pid.  Returns false when the process has exited:
- * reaped, or every thread of it gone (a zombie).
+ * Fills @s (all but ts, utime and stime), @ct and @owner from the process
+ * whose thread-group ID is @pid.  Returns false when the process has
+ * exited: reaped, or every thread of it gone (a zombie).
  */
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
-		   struct tm_cputime *ct);
+		   struct tm_cputime *ct, struct tm_owner *owner);
 
 /*
  * Splits @ct->rtime between user and system time in the proportion of the

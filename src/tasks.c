@@ -407,25 +407,22 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 	bool reclaiming = tm_history_reclaiming();
 	struct task_sample *s = tm_sample_alloc(t->memcg);
 	struct tm_cputime ct;
-	kuid_t uid, euid;
-	bool owner_known, kept;
+	struct tm_owner owner;
+	bool kept;
 
 	if (!s)
 		return;
-	if (!tm_stats_read(t->pid, s, &ct)) {
+	if (!tm_stats_read(t->pid, s, &ct, &owner)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
 		tm_task_note_exit(t);
 		return;
 	}
 	s->ts = ktime_get_boottime_ns();
-	owner_known = !tm_pid_owner(t->pid, &uid, &euid);
 
 	mutex_lock(&t->history.lock);
-	if (owner_known) {
-		t->uid = uid;
-		t->euid = euid;
-	}
+	t->uid = owner.uid;
+	t->euid = owner.euid;
 	kept = tm_history_add_locked(&t->history, s, &ct, cap, reclaiming);
 	mutex_unlock(&t->history.lock);
 	if (!kept)
