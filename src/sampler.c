@@ -34,22 +34,14 @@ static DEFINE_MUTEX(tm_pause_lock);
 static bool tm_paused; /* written under tm_pause_lock */
 
 /*
- * One sweep samples every listed process that has not exited.  The list
- * is walked one reference at a time (tm_task_next()), so that no lock of
- * the list is held while a process is sampled.
+ * One sweep samples every listed process that has not exited, with no
+ * lock of the list held (tm_tasks_sample()), then frees the exited ones
+ * that expired.
  */
 static void tm_sweep(void)
 {
-	unsigned int cap = tm_max_samples();
-	struct tm_task *t, *next;
-
-	for (t = READ_ONCE(tm_paused) ? NULL : tm_task_next(NULL); t;
-	     t = next) {
-		if (!READ_ONCE(t->exited))
-			tm_task_sample(t, cap);
-		next = tm_task_next(t);
-		tm_task_put(t);
-	}
+	if (!READ_ONCE(tm_paused))
+		tm_tasks_sample(tm_max_samples());
 	tm_tasks_reap_exited(tm_exited_keep(), tm_max_exited());
 }
 

@@ -7,21 +7,24 @@
  * Locking (store.c states the rules of the histories themselves):
  * - tm_tasks_lock (mutex) serializes changes to the list of tasks and
  *   its indexes (by pid, per user, the exited list) and each task's
- *   "removed" flag.  Readers and the sampler take it only to step from
- *   one task to the next (tm_task_next()), never across a whole sweep or
- *   read; the shrinker does not take it at all: it walks the list under
- *   RCU (tasks are unlinked with list_del_rcu() and freed after a grace
- *   period).
+ *   "removed" flag.  Readers take it only to step from one task to the
+ *   next (tm_task_next()), never across a whole read.  The sampler and
+ *   the shrinker do not take it at all: the sampler walks the list in an
+ *   SRCU read section (tm_tasks_srcu), the shrinker under RCU.  Tasks are
+ *   unlinked with list_del_rcu(), and a task whose last reference goes
+ *   keeps its pid, memory cgroup and memory until both kinds of walk are
+ *   done with it: an SRCU grace period, then an RCU one (kfree_rcu()).
+ *   No one waits for a sweep: the release is a callback (call_srcu()).
  * - A task's history lock, t->history.lock, protects its history and
  *   its last known IDs.  The only nesting is tm_tasks_lock then a history
  *   lock.  The shrinker only ever trylocks history locks.
  * - No allocation happens under either lock, so reclaim (and with it our
  *   shrinker) never runs while one of them is held.
  *
- * A sweep or a reader holds a reference to the task it is at, with no
- * lock, so it may still hold a task that has just been removed: its
- * history's "cleared" flag, set under the history's lock when it is
- * emptied for good, makes it refuse the sample.
+ * A reader holds a reference to the task it is at, a sweep its SRCU read
+ * section, with no lock, so either may still be at a task that has just
+ * been removed: its history's "cleared" flag, set under the history's
+ * lock when it is emptied for good, makes it refuse the sample.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +42,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 
 #include "compat.h"
 #include "tasks.h"
@@ -60,6 +64,8 @@ static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
 /* The listed tasks found exited, in the order found (the lock). */
 static LIST_HEAD(tm_exited);
 static unsigned int tm_nr_exited; /* under the lock */
+/* The sampler's walk of the list (tm_tasks_sample()). */
+DEFINE_STATIC_SRCU(tm_tasks_srcu);
 
 /* How many tasks a non-administrator listed, by euid (tm_tasks_lock). */
 struct tm_user {
@@ -72,15 +78,24 @@ static DEFINE_HASHTABLE(tm_users, 6);
 
 /* Task life cycle. */
 
+/* After an SRCU grace period: no sweep is sampling @head's task any more. */
+static void tm_task_free(struct rcu_head *head)
+{
+	struct tm_task *t = container_of(head, struct tm_task, rcu);
+
+	put_pid(t->pid);
+	tm_memcg_put(t->memcg);
+	/* The shrinker may still be looking at it, under RCU. */
+	kfree_rcu(t, rcu);
+}
+
 static void tm_task_release(struct kref *ref)
 {
 	struct tm_task *t = container_of(ref, struct tm_task, ref);
 
 	tm_history_clear(&t->history);
-	put_pid(t->pid);
-	tm_memcg_put(t->memcg);
-	/* The shrinker may still be looking at it, under RCU. */
-	kfree_rcu(t, rcu);
+	/* A sweep may still be sampling it (tm_tasks_sample()). */
+	call_srcu(&tm_tasks_srcu, &t->rcu, tm_task_free);
 }
 
 void tm_task_put(struct tm_task *t)
@@ -369,6 +384,8 @@ void tm_tasks_exit(void)
 		tm_task_unlink_locked(t, &victims);
 	mutex_unlock(&tm_tasks_lock);
 	tm_tasks_dispose(&victims);
+	/* tm_task_free() is our code: let it run before the module goes. */
+	srcu_barrier(&tm_tasks_srcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_tasks_exit);
 
@@ -429,6 +446,24 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 		tm_sample_put(s);
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_task_sample);
+
+/*
+ * No lock and no reference per task: the SRCU read section keeps every
+ * task it meets from being released under it (tm_task_release()), and
+ * lets it sleep (allocations, history locks) as a sweep must.
+ */
+void tm_tasks_sample(unsigned int cap)
+{
+	struct tm_task *t;
+	int idx;
+
+	idx = srcu_read_lock(&tm_tasks_srcu);
+	list_for_each_entry_srcu(t, &tm_tasks, node,
+				 srcu_read_lock_held(&tm_tasks_srcu))
+		if (!READ_ONCE(t->exited))
+			tm_task_sample(t, cap);
+	srcu_read_unlock(&tm_tasks_srcu, idx);
+}
 
 /* Readers. */
 

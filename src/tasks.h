@@ -20,8 +20,8 @@ struct tm_user;
 
 /*
  * A monitored process.  The global list of them is changed under
- * tm_tasks_lock and may be walked under RCU; its history has its own
- * lock (store.c).
+ * tm_tasks_lock and may be walked under RCU or SRCU (tasks.c); its
+ * history has its own lock (store.c).
  */
 struct tm_task {
 	struct list_head node;
@@ -81,10 +81,12 @@ void tm_tasks_reap_exited(unsigned long keep, unsigned int max);
 
 /* Takes one sample of @t, or marks it exited. */
 void tm_task_sample(struct tm_task *t, unsigned int cap);
+/* Samples every listed task that has not exited: one sweep. */
+void tm_tasks_sample(unsigned int cap);
 
 /*
- * Walks the list: returns a new reference to the task after @prev (the
- * first one if NULL), or NULL at the end.  @prev may have left the list
+ * Walks the list for readers: returns a new reference to the task after
+ * @prev (the first one if NULL), or NULL at the end.  @prev may have left the list
  * meanwhile: the walk goes on after its place in the order.
  */
 struct tm_task *tm_task_next(struct tm_task *prev);
