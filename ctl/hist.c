@@ -155,6 +155,37 @@ static bool store_num(struct tm_sample *s, int key, uint64_t v)
 	return true;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * The name in V..END into S, its escapes (\xHH, docs/interface.md)
+ * decoded; cut at a NUL byte, so that "\x00", the empty name, is "".
+ * Other bytes are taken as they are.
+ */
+static void decode_comm(struct tm_sample *s, const char *v, const char *end)
+{
+	size_t n = 0;
+
+	while (v < end && n < sizeof(s->comm) - 1) {
+		if (*v == '\\' && end - v >= 4 && v[1] == 'x' &&
+		    hex_digit(v[2]) >= 0 && hex_digit(v[3]) >= 0) {
+			s->comm[n++] = (char)(hex_digit(v[2]) * 16 + hex_digit(v[3]));
+			v += 4;
+		} else {
+			s->comm[n++] = *v++;
+		}
+	}
+	s->comm[n] = '\0';
+	s->has_comm = true;
+}
+
 /*
  * The end of the value at V (the line ends at END) of KEY, stored into S;
  * NULL if KEY's value is not what it takes.  Numbers are parsed as they
@@ -170,15 +201,8 @@ static const char *scan_value(const char *v, const char *end, int key,
 	if (key == K_UNKNOWN || key == K_COMM) {
 		while (q < end && *q != ' ')
 			q++;
-		if (key == K_COMM) {
-			size_t n = (size_t)(q - v);
-
-			if (n >= sizeof(s->comm))
-				n = sizeof(s->comm) - 1;
-			memcpy(s->comm, v, n);
-			s->comm[n] = '\0';
-			s->has_comm = true;
-		}
+		if (key == K_COMM)
+			decode_comm(s, v, q);
 		return q;
 	}
 	q = scan_digits(v, &x, &space);

@@ -168,7 +168,8 @@ static long version_code(const char *v)
 
 /*
  * Can the loaded module follow descendants ("+PID")?  The versions up to
- * 0.1.0 cannot; the release that adds it has a higher version.
+ * 0.2.0 cannot (docs/interface.md, "Versions"); the release that adds it
+ * has a higher version.
  */
 static void check_follow(void)
 {
@@ -184,7 +185,7 @@ static void check_follow(void)
 		v[0] = '\0';
 	fclose(f);
 	v[strcspn(v, "\n")] = '\0';
-	if (version_code(v) <= version_code("0.1.0"))
+	if (version_code(v) <= version_code("0.2.0"))
 		tm_die(2, "the loaded taskmonitor (version %s) cannot follow descendants: --follow needs a newer module; add the children's PIDs one by one instead",
 		       v);
 }

@@ -148,6 +148,9 @@ static void proc_sample(struct walker *w, struct proc *p,
 {
 	p->samples++;
 	p->last = *s;
+	/* The name as of this sample: an exec renames a process. */
+	if (s->has_comm)
+		memcpy(p->comm, s->comm, sizeof(p->comm));
 	if (s->rss > p->rss_max)
 		p->rss_max = s->rss;
 	w->sample(w, p, s);

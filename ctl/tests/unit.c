@@ -59,6 +59,14 @@ static void test_parse_fields(void)
 		      TM_LINE_SAMPLE && s.has_start && s.start == 99 &&
 		      s.has_comm && !strcmp(s.comm, "a\xff" "b"),
 	      "appended keys");
+	/* The module's escaping (docs/interface.md), and its empty name. */
+	CHECK(parse(L1 " start 5 comm my\\x20\\x5cprog\\x0a\\xc3\\xa9 ppid 1 rbytes 2 wbytes 3",
+		    &s, &why) == TM_LINE_SAMPLE && s.has_comm &&
+		      !strcmp(s.comm, "my \\prog\n\xc3\xa9") && s.start == 5,
+	      "escaped comm");
+	CHECK(parse(L1 " start 5 comm \\x00 ppid 1", &s, &why) ==
+		      TM_LINE_SAMPLE && s.has_comm && !strcmp(s.comm, ""),
+	      "empty comm");
 	CHECK(parse("threads 1 nivcsw 1 nvcsw 1 majflt 1 minflt 1 vsz 1 rss 1 ts 1 sys 1 usr 1 pid 1",
 		    &s, &why) == TM_LINE_SAMPLE && s.pid == 1, "reversed order");
 	/* The largest 64-bit value, and one more. */
