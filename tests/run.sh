@@ -193,6 +193,11 @@ pack_initramfs() {
 			[ -f "$a" ] && cp "$a" "$root/lib/modules/$kver/"
 		done
 	done
+	# The kernel's own modules the suites load (see TM_GUEST_MODULES).
+	tm_guest_modules "$kver" | while read -r a f; do
+		mkdir -p "$root/lib/modules/$kver/kernel/$(dirname "$a")"
+		cp "$f" "$root/lib/modules/$kver/kernel/$(dirname "$a")/"
+	done
 
 	mknod -m 600 "$root/dev/console" c 5 1
 	mknod -m 666 "$root/dev/null" c 1 3

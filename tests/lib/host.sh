@@ -379,6 +379,47 @@ tm_fetch_kernel() {
 	tm_vmlinuz "$dir" "$kver"
 }
 
+# The kernel modules every guest gets, when its kernel has them (paths
+# under lib/modules/KVER/kernel, no suffix): brd, the RAM disk of
+# identity/test_io_bytes_match_proc, the one block device the guest can
+# have without a disk image.
+TM_GUEST_MODULES=${TM_GUEST_MODULES:-drivers/block/brd}
+
+# tm_guest_modules KVER: "PATH FILE" for each of TM_GUEST_MODULES found
+# in KVER's extracted packages ($TM_CACHE/kernels/KVER).  Where the image
+# package holds no modules (sid's linux-binary-*), linux-modules-KVER is
+# downloaded and extracted beside it once.
+tm_guest_modules() {
+	local kver=$1 dir=$TM_CACHE/kernels/$1 m f root=
+	[ -f "$dir/.complete" ] || return 0
+	if [ ! -d "$dir/lib/modules/$kver/kernel" ] &&
+		[ ! -d "$dir/usr/lib/modules/$kver/kernel" ] &&
+		[ ! -f "$dir/.modules-complete" ]; then
+		if [ "$(tm_suite_of "$kver")" != "$TM_HOST_SUITE" ]; then
+			root=$(tm_root_of "$kver") || return 0
+		fi
+		(
+			tm_lock "$TM_CACHE/.lock"
+			[ -f "$dir/.modules-complete" ] && exit 0
+			mkdir -p "$TM_CACHE/debs"
+			f=$(find "$TM_CACHE/debs" -maxdepth 1 -name "linux-modules-${kver}_*.deb" | sort -V | tail -n 1)
+			if [ -z "$f" ]; then
+				tm_kernel_download "linux-modules-$kver" "$root"
+				f=$(find "$TM_CACHE/debs" -maxdepth 1 -name "linux-modules-${kver}_*.deb" | sort -V | tail -n 1)
+			fi
+			[ -n "$f" ] || { tm_msg "warning: no linux-modules-$kver: its guests get no $TM_GUEST_MODULES"; exit 0; }
+			tm_msg "extracting $(basename "$f")"
+			dpkg-deb -x "$f" "$dir" && touch "$dir/.modules-complete"
+		) >&2 || true
+	fi
+	for m in $TM_GUEST_MODULES; do
+		for f in "$dir/lib/modules/$kver/kernel/$m".ko* "$dir/usr/lib/modules/$kver/kernel/$m".ko*; do
+			[ -f "$f" ] && echo "$m $f"
+		done
+	done
+	return 0
+}
+
 # tm_kernel_download PKG [ROOT]: apt-get download PKG into
 # $TM_CACHE/debs, with the host's apt or, given ROOT, that chroot's.
 tm_kernel_download() {
