@@ -49,10 +49,9 @@
  * and failslab can name it.  Before SLAB_NO_MERGE existed, the cheapest
  * guard is SLAB_NOLEAKTRACE, also one of the flags that SLUB never
  * merges: a constructor, the other one, makes SLUB keep its free pointer
- * after the object (96 bytes a sample instead of 88, 42 samples a page
- * instead of 46).  The price, on such old kernels only, is that kmemleak
- * does not track samples; a leaked one still shows at unload, when the
- * cache is destroyed with objects in it.
+ * after the object, 8 more bytes a sample.  The price, on such old
+ * kernels only, is that kmemleak does not track samples; a leaked one
+ * still shows at unload, when the cache is destroyed with objects in it.
  */
 #ifdef TM_HAVE_SLAB_NO_MERGE
 #define TM_SLAB_NO_MERGE SLAB_NO_MERGE
@@ -96,6 +95,36 @@ static inline unsigned long tm_mm_rss(struct mm_struct *mm)
 #endif
 #ifndef TM_HAVE_SIGNAL_STATS_FIELDS
 #error "a field procstat.c reads changed: see probes/signal_stats_fields.c"
+#endif
+
+/*
+ * A sample's start time and parent come from fields that no exported
+ * function returns for a process other than current, so procstat.c
+ * reads them as /proc's do_task_stat() does; likewise the storage I/O
+ * counters, summed as do_io_accounting() does.  The probes
+ * probes/task_identity_fields.c and probes/task_io_fields.c name every
+ * field: if one changes, the build stops here.
+ */
+#ifndef TM_HAVE_TASK_IDENTITY_FIELDS
+#error "a field procstat.c reads changed: see probes/task_identity_fields.c"
+#endif
+#ifndef TM_HAVE_TASK_IO_FIELDS
+#error "a field procstat.c reads changed: see probes/task_io_fields.c"
+#endif
+
+#ifdef CONFIG_TASK_IO_ACCOUNTING
+static inline void tm_io_add(const struct task_io_accounting *ioac, u64 *rbytes,
+			     u64 *wbytes)
+{
+	*rbytes += ioac->read_bytes;
+	*wbytes += ioac->write_bytes;
+}
+#else
+/* The kernel counts no storage I/O: both stay 0, as documented. */
+static inline void tm_io_add(const struct task_io_accounting *ioac, u64 *rbytes,
+			     u64 *wbytes)
+{
+}
 #endif
 
 /*

@@ -2,13 +2,24 @@
 #ifndef TM_FORMAT_H
 #define TM_FORMAT_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct seq_file;
 struct task_sample;
 
-/* The shortest possible line: every number a single digit. */
-#define TM_LINE_MIN 80
+/* The shortest possible line: every number a single digit, comm 1 byte. */
+#define TM_LINE_MIN 120
+
+/* The longest escaped name: every byte of it written \xHH, and a NUL. */
+#define TM_COMM_ESCAPED_MAX (4 * (TASK_COMM_LEN - 1) + 1)
+
+/*
+ * Writes the name @comm (NUL-ended within TASK_COMM_LEN bytes) escaped
+ * as docs/interface.md says into @buf, of TM_COMM_ESCAPED_MAX bytes, NUL
+ * included; returns its length.
+ */
+int tm_comm_escape(const char *comm, char *buf);
 
 /*
  * Appends the sample line of @s, for a reader that sees the process as

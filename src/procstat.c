@@ -14,7 +14,16 @@
  * it.  The fields read are listed in probes/signal_stats_fields.c, which
  * stops the build (compat.h) if any of them changes.
  *
- * RSS comes from the exported helpers, through compat.h's tm_mm_rss().
+ * The storage I/O counters are summed the same way, as /proc's
+ * do_io_accounting() does: an exiting thread adds its own to the signal
+ * struct in the same seqlock write section, and a parent reaping a child
+ * adds the child's whole total there, so these are /proc/PID/io's
+ * read_bytes and write_bytes.
+ *
+ * RSS comes from the exported helpers, through compat.h's tm_mm_rss();
+ * the name from get_task_comm().  The start time and the parent have no
+ * accessor for another process: they are read as /proc does, the fields
+ * guarded by probes/task_identity_fields.c (see compat.h).
  */
 #include <linux/cred.h>
 #include <linux/math64.h>
@@ -45,6 +54,9 @@ static void tm_stats_sum_group(struct task_struct *leader,
 		s->majflt = sig->maj_flt;
 		s->nvcsw = sig->nvcsw;
 		s->nivcsw = sig->nivcsw;
+		s->rbytes = 0;
+		s->wbytes = 0;
+		tm_io_add(&sig->ioac, &s->rbytes, &s->wbytes);
 		for_each_thread(leader, t) {
 			ct->utime += t->utime;
 			ct->stime += t->stime;
@@ -53,6 +65,7 @@ static void tm_stats_sum_group(struct task_struct *leader,
 			s->majflt += t->maj_flt;
 			s->nvcsw += t->nvcsw;
 			s->nivcsw += t->nivcsw;
+			tm_io_add(&t->ioac, &s->rbytes, &s->wbytes);
 		}
 	} while (read_seqretry(&sig->stats_lock, seq));
 	s->threads = get_nr_threads(leader);
@@ -84,6 +97,22 @@ static void tm_stats_read_mm(struct task_struct *leader, struct task_sample *s)
 	}
 }
 
+/*
+ * The name, start time and parent of the process, as /proc/PID/comm and
+ * fields 22 and 4 of /proc/PID/stat show them: the leader's (an exec by
+ * another thread makes that thread the leader, with the old start time).
+ * Called under rcu_read_lock(), which keeps real_parent valid.
+ */
+static void tm_stats_read_identity(struct task_struct *leader,
+				   struct task_sample *s)
+{
+	struct task_struct *parent = rcu_dereference(leader->real_parent);
+
+	get_task_comm(s->comm, leader);
+	s->start = leader->start_boottime;
+	s->parent = get_pid(task_tgid(parent));
+}
+
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
 		   struct tm_cputime *ct, struct tm_owner *owner)
 {
@@ -99,6 +128,7 @@ bool tm_stats_read(struct pid *pid, struct task_sample *s,
 		owner->euid = cred->euid;
 		tm_stats_sum_group(leader, s, ct);
 		tm_stats_read_mm(leader, s);
+		tm_stats_read_identity(leader, s);
 		alive = true;
 	}
 	rcu_read_unlock();

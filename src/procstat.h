@@ -23,8 +23,9 @@ struct tm_owner {
 
 /*
  * Fills @s (all but ts, utime and stime), @ct and @owner from the process
- * whose thread-group ID is @pid.  Returns false when the process has
- * exited: reaped, or every thread of it gone (a zombie).
+ * whose thread-group ID is @pid; @s->parent gets a reference of its own.
+ * Returns false when the process has exited: reaped, or every thread of
+ * it gone (a zombie).
  */
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
 		   struct tm_cputime *ct, struct tm_owner *owner);

@@ -37,7 +37,7 @@
 #include "store.h"
 #include "reader.h"
 
-/* Samples copied at each visit of a history (2.8 KiB of copies). */
+/* Samples copied at each visit of a history. */
 #define TM_SEQ_BATCH 32
 
 struct tm_iter {
@@ -67,8 +67,8 @@ static void tm_iter_drop(struct tm_iter *it)
 /* Copies the next samples of the task; NULL at the end of its history. */
 static struct task_sample *tm_iter_fill(struct tm_iter *it)
 {
-	it->nr_copies = tm_history_copy(&it->task->history, &it->last, &it->end,
-					it->copy, TM_SEQ_BATCH);
+	it->nr_copies = tm_history_copy(&it->task->history, it->ns, &it->last,
+					&it->end, it->copy, TM_SEQ_BATCH);
 	it->cur = it->nr_copies ? it->copy : NULL;
 	return it->cur;
 }

@@ -35,6 +35,7 @@
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/mempool.h>
+#include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -107,6 +108,7 @@ struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 		return NULL;
 	}
 	s->next = NULL;
+	s->parent = NULL;
 	kref_init(&s->ref);
 	atomic_long_inc(&tm_created);
 	return s;
@@ -122,6 +124,7 @@ static void tm_sample_release(struct kref *ref)
 {
 	struct task_sample *s = container_of(ref, struct task_sample, ref);
 
+	put_pid(s->parent);
 	/* Refills the reserve first, then returns memory to the cache. */
 	mempool_free(s, tm_sample_pool);
 	atomic_long_inc(&tm_freed);
@@ -132,6 +135,15 @@ void tm_sample_put(struct task_sample *s)
 	kref_put(&s->ref, tm_sample_release);
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sample_put);
+
+void tm_sample_copy(struct task_sample *dst, const struct task_sample *src,
+		    struct pid_namespace *ns)
+{
+	*dst = *src;
+	dst->parent = NULL;
+	dst->ppid = src->parent ? pid_nr_ns(src->parent, ns) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_sample_copy);
 
 void tm_sample_counts(struct tm_sample_counts *c)
 {
@@ -258,9 +270,9 @@ EXPORT_SYMBOL_IF_KUNIT(tm_history_set_paused);
  * One hold of the lock for many lines, and one reference for them all
  * instead of a get and a put per line: the caller formats the copies.
  */
-unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
-			     u32 *end, struct task_sample *dst,
-			     unsigned int max)
+unsigned int tm_history_copy(struct tm_history *h, struct pid_namespace *ns,
+			     struct task_sample **last, u32 *end,
+			     struct task_sample *dst, unsigned int max)
 {
 	struct task_sample *prev = *last, *s, *copied = NULL;
 	unsigned int n = 0;
@@ -271,7 +283,7 @@ unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
 	/* Histories lose samples only at their head: resume there. */
 	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? h->head : prev->next;
 	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
-		dst[n++] = *s;
+		tm_sample_copy(&dst[n++], s, ns);
 		copied = s;
 	}
 	if (copied)

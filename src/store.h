@@ -5,9 +5,12 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/poison.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct mem_cgroup;
+struct pid;
+struct pid_namespace;
 struct tm_cputime;
 
 /*
@@ -15,7 +18,7 @@ struct tm_cputime;
  *
  * A history is only ever appended at its tail and trimmed at its head,
  * so a singly linked FIFO is enough; it saves the 8 bytes of a list_head
- * prev pointer in every sample (88 bytes instead of 96).  A sample taken
+ * prev pointer in every sample.  A sample taken
  * off its history gets next = TM_SAMPLE_UNLINKED, so a reader that still
  * holds a reference can tell that it has to resume at the history's head.
  */
@@ -24,6 +27,7 @@ struct task_sample {
 	struct kref ref;
 	u32 threads;
 	u32 seq; /* order in its history (wraps; compare with tm_seq_after) */
+	pid_t ppid; /* in a copy only: see tm_sample_copy() */
 	u64 ts; /* CLOCK_BOOTTIME, ns */
 	u64 utime; /* ns */
 	u64 stime; /* ns */
@@ -33,6 +37,16 @@ struct task_sample {
 	u64 majflt;
 	u64 nvcsw;
 	u64 nivcsw;
+	u64 start; /* CLOCK_BOOTTIME, ns, when the process started */
+	u64 rbytes;
+	u64 wbytes;
+	/*
+	 * The parent, held: a reader in any PID namespace can then be told
+	 * its number there.  NULL in a copy, which carries that number in
+	 * @ppid instead.
+	 */
+	struct pid *parent;
+	char comm[TASK_COMM_LEN];
 };
 
 /* Whether sequence number @a comes after @b, across the wrap. */
@@ -62,6 +76,14 @@ static inline void tm_sample_get(struct task_sample *s)
 }
 
 void tm_sample_put(struct task_sample *s);
+
+/*
+ * Copies @src, which the caller keeps alive (a lock of its history), for
+ * a reader in @ns.  The copy holds no reference: the parent becomes its
+ * PID in @ns (0 if it has none there), in @dst->ppid.
+ */
+void tm_sample_copy(struct task_sample *dst, const struct task_sample *src,
+		    struct pid_namespace *ns);
 
 void tm_sample_counts(struct tm_sample_counts *c);
 
@@ -134,11 +156,12 @@ void tm_history_set_paused(bool paused);
  * to the last one copied.  A reader's view of a history is the history
  * as it stood when the reader reached it: a first call (*@last NULL)
  * sets *@end to the seq of the newest sample then, and no call copies a
- * sample after *@end.  Returns how many; 0 at the end of that view.
+ * sample after *@end.  The copies are for a reader in @ns (see
+ * tm_sample_copy()).  Returns how many; 0 at the end of that view.
  */
-unsigned int tm_history_copy(struct tm_history *h, struct task_sample **last,
-			     u32 *end, struct task_sample *dst,
-			     unsigned int max);
+unsigned int tm_history_copy(struct tm_history *h, struct pid_namespace *ns,
+			     struct task_sample **last, u32 *end,
+			     struct task_sample *dst, unsigned int max);
 
 /* How many samples all the histories hold together. */
 long tm_history_samples(void);

@@ -65,11 +65,14 @@ static void tm_recent_find_oldest(struct tm_recent *r)
 			r->oldest = i;
 }
 
+/* Called under @s's history lock, which keeps @s alive for the copy. */
 static void tm_recent_offer(struct tm_recent *r, const struct task_sample *s,
 			    u64 id, pid_t nr)
 {
-	struct tm_recent_line cand = { .s = *s, .id = id, .nr = nr };
+	struct tm_recent_line cand = { .id = id, .nr = nr };
 	unsigned int slot;
+
+	tm_sample_copy(&cand.s, s, r->ns);
 
 	if (r->count < TM_SYSFS_LINES) {
 		slot = r->count++;

@@ -13,6 +13,24 @@
 #include "../format.h"
 #include "../store.h"
 
+/* The documented escaping of comm, the slow and obvious way. */
+static int tm_comm_reference(char *buf, size_t size, const char *comm)
+{
+	int i, n = 0;
+
+	if (!comm[0])
+		return scnprintf(buf, size, "\\x00");
+	for (i = 0; comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (c >= 0x21 && c <= 0x7e && c != 0x5c)
+			n += scnprintf(buf + n, size - n, "%c", c);
+		else
+			n += scnprintf(buf + n, size - n, "\\x%02x", c);
+	}
+	return n;
+}
+
 /* The documented line, the slow and obvious way. */
 static int tm_format_reference(char *buf, size_t size, pid_t nr,
 			       const struct task_sample *s)
@@ -26,13 +44,20 @@ static int tm_format_reference(char *buf, size_t size, pid_t nr,
 		       s->vsz * (PAGE_SIZE / 1024));
 	n += scnprintf(buf + n, size - n, "minflt %llu majflt %llu ", s->minflt,
 		       s->majflt);
-	n += scnprintf(buf + n, size - n, "nvcsw %llu nivcsw %llu threads %u\n",
+	n += scnprintf(buf + n, size - n, "nvcsw %llu nivcsw %llu threads %u ",
 		       s->nvcsw, s->nivcsw, s->threads);
+	n += scnprintf(buf + n, size - n, "start %llu comm ", s->start);
+	n += tm_comm_reference(buf + n, size - n, s->comm);
+	n += scnprintf(buf + n, size - n, " ppid %d rbytes %llu wbytes %llu\n",
+		       s->ppid, s->rbytes, s->wbytes);
 	return n;
 }
 
-/* Longest line: 11 keys and 11 numbers of at most 20 digits. */
-#define TM_TEST_LINE_MAX 320
+/*
+ * Longest line: 15 keys and 15 numbers of at most 20 digits, and a name
+ * of 15 escaped bytes.
+ */
+#define TM_TEST_LINE_MAX 512
 
 /* Formats through seq_file into a buffer of @size bytes. */
 static size_t tm_format_seq(char *buf, size_t size, pid_t nr,
@@ -86,20 +111,25 @@ static void tm_format_zero(struct kunit *test)
 {
 	struct task_sample s = {};
 	char buf[TM_TEST_LINE_MAX];
-	static const char want[] =
-		"pid 1 usr 0 sys 0 ts 0 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0\n";
+	/* The line of 0.1.0, then the keys 0.2.0 appended. */
+	static const char head[] =
+		"pid 1 usr 0 sys 0 ts 0 rss 0 vsz 0 minflt 0 majflt 0 nvcsw 0 nivcsw 0 threads 0";
+	static const char tail[] =
+		" start 0 comm \\x00 ppid 0 rbytes 0 wbytes 0\n";
 	bool overflow;
 	size_t len = tm_format_seq(buf, sizeof(buf), 1, &s, &overflow);
 
-	KUNIT_ASSERT_EQ(test, len, sizeof(want) - 1);
-	KUNIT_EXPECT_MEMEQ(test, buf, want, len);
+	KUNIT_ASSERT_EQ(test, len, sizeof(head) - 1 + sizeof(tail) - 1);
+	KUNIT_EXPECT_MEMEQ(test, buf, head, sizeof(head) - 1);
+	KUNIT_EXPECT_MEMEQ(test, buf + sizeof(head) - 1, tail,
+			   sizeof(tail) - 1);
 	tm_format_check(test, 1, &s);
 }
 
 /* The bounds: the sysfs file relies on TM_LINE_MIN. */
 static void tm_format_bounds(struct kunit *test)
 {
-	struct task_sample s = {};
+	struct task_sample s = { .comm = "a" };
 	size_t shortest, longest;
 
 	shortest = tm_format_check(test, 1, &s);
@@ -116,6 +146,11 @@ static void tm_format_bounds(struct kunit *test)
 	s.nvcsw = U64_MAX;
 	s.nivcsw = U64_MAX;
 	s.threads = U32_MAX;
+	s.start = U64_MAX;
+	s.ppid = INT_MAX;
+	s.rbytes = U64_MAX;
+	s.wbytes = U64_MAX;
+	memset(s.comm, 0xff, sizeof(s.comm) - 1);
 	longest = tm_format_check(test, INT_MAX, &s);
 	KUNIT_EXPECT_LE(test, longest, (size_t)TM_TEST_LINE_MAX);
 }
@@ -142,6 +177,10 @@ static void tm_format_digits(struct kunit *test)
 			s.nvcsw = v[(j + 1) % 3];
 			s.nivcsw = v[j];
 			s.threads = (u32)v[j];
+			s.start = v[(j + 1) % 3];
+			s.ppid = (pid_t)min_t(u64, v[(j + 2) % 3], INT_MAX);
+			s.rbytes = v[j];
+			s.wbytes = v[(j + 2) % 3];
 			tm_format_check(test,
 					(pid_t)min_t(u64, v[j] ? v[j] : 1,
 						     INT_MAX),
@@ -158,6 +197,50 @@ static u64 tm_random_u64_digits(void)
 	u64 v = get_random_u64();
 
 	return v >> get_random_u32_below(64);
+}
+
+/* A name of 0 to 15 bytes, each any byte but NUL. */
+static void tm_random_comm(char *comm)
+{
+	u32 len = get_random_u32_below(TASK_COMM_LEN), i;
+
+	for (i = 0; i < len; i++)
+		comm[i] = (char)(1 + get_random_u32_below(255));
+	memset(comm + len, 0, TASK_COMM_LEN - len);
+}
+
+/* Names that need escaping, each byte class of the documented rule. */
+static void tm_format_comm_escaping(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		const char *want;
+	} cases[] = {
+		{ "bash", "bash" },
+		{ "kworker/0:1", "kworker/0:1" },
+		{ "my prog", "my\\x20prog" },
+		{ "a\\b", "a\\x5cb" },
+		{ "x\ny", "x\\x0ay" },
+		{ "caf\xc3\xa9", "caf\\xc3\\xa9" },
+		{ "\x7f~!", "\\x7f~!" },
+		{ "", "\\x00" },
+		{ "0123456789abcde", "0123456789abcde" },
+	};
+	char buf[TM_COMM_ESCAPED_MAX];
+	struct task_sample s = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		strscpy(s.comm, cases[i].name, sizeof(s.comm));
+		KUNIT_EXPECT_EQ(test, tm_comm_escape(s.comm, buf),
+				(int)strlen(cases[i].want));
+		KUNIT_EXPECT_STREQ(test, buf, cases[i].want);
+		tm_format_check(test, 1, &s);
+	}
+	/* Every byte escaped: the longest value fits its buffer. */
+	memset(s.comm, 0x80, sizeof(s.comm) - 1);
+	KUNIT_EXPECT_EQ(test, tm_comm_escape(s.comm, buf),
+			TM_COMM_ESCAPED_MAX - 1);
 }
 
 static void tm_format_random(struct kunit *test)
@@ -177,16 +260,19 @@ static void tm_format_random(struct kunit *test)
 		s.nvcsw = tm_random_u64_digits();
 		s.nivcsw = tm_random_u64_digits();
 		s.threads = (u32)tm_random_u64_digits();
+		s.start = tm_random_u64_digits();
+		s.ppid = (pid_t)get_random_u32_below(INT_MAX);
+		s.rbytes = tm_random_u64_digits();
+		s.wbytes = tm_random_u64_digits();
+		tm_random_comm(s.comm);
 		tm_format_check(test, 1 + get_random_u32_below(INT_MAX), &s);
 	}
 }
 
 static struct kunit_case tm_format_test_cases[] = {
-	KUNIT_CASE(tm_format_zero),
-	KUNIT_CASE(tm_format_bounds),
-	KUNIT_CASE(tm_format_digits),
-	KUNIT_CASE(tm_format_random),
-	{}
+	KUNIT_CASE(tm_format_zero),   KUNIT_CASE(tm_format_bounds),
+	KUNIT_CASE(tm_format_digits), KUNIT_CASE(tm_format_comm_escaping),
+	KUNIT_CASE(tm_format_random), {}
 };
 
 static struct kunit_suite tm_format_test_suite = {

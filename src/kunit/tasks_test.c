@@ -209,8 +209,8 @@ static void tm_history_copy_batches(struct kunit *test)
 	u32 end;
 
 	tm_test_sample(test, t, 20, 0);
-	while ((n = tm_history_copy(&t->history, &last, &end, copy,
-				    ARRAY_SIZE(copy)))) {
+	while ((n = tm_history_copy(&t->history, &init_pid_ns, &last, &end,
+				    copy, ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_EQ(test, n, min(8U, 20 - seen));
 		for (i = 0; i < n; i++) {
 			KUNIT_EXPECT_GE(test, copy[i].ts, prev);
@@ -240,17 +240,23 @@ static void tm_history_copy_resumes(struct kunit *test)
 
 	tm_test_sample(test, t, 3, 0);
 	KUNIT_ASSERT_EQ(test,
-			tm_history_copy(&t->history, &last, &end, copy, 2), 2U);
+			tm_history_copy(&t->history, &init_pid_ns, &last, &end,
+					copy, 2),
+			2U);
 	ts = copy[1].ts;
 	tm_test_sample(test, t, 1, 2);
 	KUNIT_EXPECT_PTR_EQ(test, last->next, TM_SAMPLE_UNLINKED);
 	KUNIT_ASSERT_EQ(test,
-			tm_history_copy(&t->history, &last, &end, copy, 2), 1U);
+			tm_history_copy(&t->history, &init_pid_ns, &last, &end,
+					copy, 2),
+			1U);
 	KUNIT_EXPECT_GE(test, copy[0].ts, ts);
 	KUNIT_EXPECT_EQ(test, copy[0].ts, t->history.head->ts);
 	KUNIT_EXPECT_PTR_EQ(test, last, t->history.head);
 	KUNIT_EXPECT_EQ(test,
-			tm_history_copy(&t->history, &last, &end, copy, 2), 0U);
+			tm_history_copy(&t->history, &init_pid_ns, &last, &end,
+					copy, 2),
+			0U);
 	tm_sample_put(last);
 }
 
@@ -268,8 +274,8 @@ static void tm_history_copy_snapshot(struct kunit *test)
 
 	tm_test_sample(test, t, 10, 10);
 	newest = t->history.tail->seq;
-	while ((n = tm_history_copy(&t->history, &last, &end, copy,
-				    ARRAY_SIZE(copy)))) {
+	while ((n = tm_history_copy(&t->history, &init_pid_ns, &last, &end,
+				    copy, ARRAY_SIZE(copy)))) {
 		KUNIT_EXPECT_FALSE(test, tm_seq_after(copy[n - 1].seq, newest));
 		seen += n;
 		tm_test_sample(test, t, 4, 10);

@@ -40,6 +40,10 @@ test_ctl_add_remove_list() {
 	a=$!
 	sleep 1000 &
 	b=$!
+	# Each sample names the process: add them once they are named sleep.
+	for p in $a $b; do
+		wait_for 10 grep -qx sleep "/proc/$p/comm" || fail "test bug: $p is not sleep yet"
+	done
 	$CTL add "$a" "$b" || fail "add $a $b failed"
 	wait_samples 10 "$a" 2 || fail "no samples of $a"
 	wait_samples 10 "$b" 2 || fail "no samples of $b"
@@ -176,6 +180,8 @@ test_ctl_save_and_input() {
 	tm_load interval_ms=50
 	sleep 1000 &
 	s=$!
+	# Each sample names the process: add it once it is named sleep.
+	wait_for 10 grep -qx sleep "/proc/$s/comm" || fail "test bug: $s is not sleep yet"
 	$CTL add "$s" || fail "add failed"
 	wait_samples 10 "$s" 3 || fail "no samples"
 	echo stop >"$TC_SYS"
@@ -191,7 +197,8 @@ test_ctl_save_and_input() {
 		fail "boot_time $boot, date - uptime $((d0 - up))..$((d1 - up))"
 	fi
 	[ "$(grep -v '^#' h)" = "$(cat "$TC_DEV")" ] || fail "saved samples differ from the device's"
-	[ "$(grep -c '^# comm ' h)" = 1 ] || fail "not one '# comm' line for the one process: $(grep '^#' h)"
+	# The lines carry comm: no "# comm" line is needed, and none written.
+	[ "$(grep -c '^# comm ' h)" = 0 ] || fail "a '# comm' line, though the lines name the process: $(grep '^#' h)"
 	# The same boot time for both: "now" moves by a few microseconds
 	# between two reads of the clocks, enough to change a millisecond.
 	b=$(head -n 1 h | sed -n 's/^# boot_time //p')
@@ -231,6 +238,8 @@ test_ctl_export_live() {
 	sleep 1000 &
 	c=$!
 	wait_for 10 grep -q '^x' "/proc/$b/comm" || fail "test bug: $b not renamed"
+	# Each sample names the process: add it once it is named sleep.
+	wait_for 10 grep -qx sleep "/proc/$a/comm" || fail "test bug: $a is not sleep yet"
 	$CTL add "$a" "$b" "$c" || fail "add failed"
 	for p in $a $b $c; do
 		wait_samples 10 "$p" 2 || fail "no samples of $p"
@@ -255,9 +264,12 @@ test_ctl_export_live() {
 			"$(val "$last" minflt)" ] || fail "minor faults of $p"
 	done
 	# Its name is x, the byte 0xff, ", y, \, z: as a label, x\\xff\"y\\z.
-	grep -qF "{pid=\"$b\",comm=\"x\\\\xff\\\"y\\\\z\"}" out.prom ||
+	# The lines carry start: the series name the process by it too.
+	sb=$(val "$(grep "^pid $b " "$TC_DEV" | tail -n 1)" start)
+	grep -qF "{pid=\"$b\",comm=\"x\\\\xff\\\"y\\\\z\",start=\"$sb\"}" out.prom ||
 		fail "the name of $b: $(grep "threads{pid=\"$b\"" out.prom)"
-	grep -q "{pid=\"$a\",comm=\"sleep\"}" out.prom || fail "the name of $a"
+	sa=$(val "$(grep "^pid $a " "$TC_DEV" | tail -n 1)" start)
+	grep -qF "{pid=\"$a\",comm=\"sleep\",start=\"$sa\"}" out.prom || fail "the name of $a: $(grep "threads{pid=\"$a\"" out.prom)"
 	# The grammar of every sample line, no byte outside ASCII here, no
 	# series twice.
 	bad=$(grep -v '^#' out.prom | grep -vE '^[a-z_]+(\{([a-z_]+="([^"\\]|\\[\\"n])*",?)+\})? [0-9.]+$')

@@ -126,9 +126,9 @@ test_exit_pid_reuse() {
 	lines_of "$v" >h.txt
 	shape=$(awk '{ for (i = 1; i < NF; i += 2) if ($i == "threads") t = $(i + 1) } t != p { printf "%s ", t; p = t }' h.txt)
 	[ "$shape" = "1 4 " ] || fail "samples of pid $v by thread count: '$shape', expected the old (1) then the new (4)"
-	n1=$(grep -c ' threads 1$' h.txt)
+	n1=$(grep -c ' threads 1 ' h.txt)
 	[ "$n1" = "$old" ] || fail "old entry shows $n1 samples, had $old"
-	late=$(awk -v t="$td" '/ threads 1$/ { for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > t) n++ } END { print n + 0 }' h.txt)
+	late=$(awk -v t="$td" '/ threads 1 / { for (i = 1; i < NF; i += 2) if ($i == "ts" && $(i + 1) > t) n++ } END { print n + 0 }' h.txt)
 	[ "$late" = 0 ] || fail "old entry has $late samples after its death"
 	rdcheck -g "$TC_DEV" >/dev/null || fail "history malformed with two entries of pid $v"
 	expect_write "$TC_DEV" "-$v" OK

@@ -11,7 +11,9 @@
 
 # Every line on every interface is exactly
 #   pid P usr N sys N ts N rss N vsz N minflt N majflt N nvcsw N nivcsw N threads N
-# (rdcheck parses strictly: key order, single spaces, decimal numbers);
+#   start N comm NAME ppid N rbytes N wbytes N
+# (one line; rdcheck parses strictly: key order, single spaces, decimal
+# numbers, NAME escaped as documented);
 # the device and debugfs say the same; sysfs lines are history lines; a
 # kernel thread has rss 0 vsz 0.
 test_format_syntax_everywhere() {
@@ -37,9 +39,9 @@ test_format_syntax_everywhere() {
 	[ -z "$extra" ] || fail "sysfs line not in the history: $extra"
 	bad=$(grep '^pid 2 ' d.txt | grep -v ' rss 0 vsz 0 ' | head -n 1)
 	[ -z "$bad" ] || fail "kernel thread kthreadd: $bad"
-	bad=$(grep '^pid 2 ' d.txt | grep -v ' threads 1$' | head -n 1)
+	bad=$(grep '^pid 2 ' d.txt | grep -v ' threads 1 ' | head -n 1)
 	[ -z "$bad" ] || fail "kthreadd is one thread: $bad"
-	bad=$(grep "^pid $b " d.txt | grep -v ' threads 3$' | head -n 1)
+	bad=$(grep "^pid $b " d.txt | grep -v ' threads 3 ' | head -n 1)
 	[ -z "$bad" ] || fail "burner has 3 threads (main + 2): $bad"
 }
 

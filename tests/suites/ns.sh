@@ -73,8 +73,14 @@ EOF
 	[ "$(nlines 1 out.txt)" = 0 ] || fail "outside reader sees a 'pid 1' (the namespace's init is $gi outside)"
 	touch ns_go
 	wait_for 10 test -s ns_done || fail "the namespace did not read"
+	# pid and ppid as the namespace sees them: its init is 1, its sleep
+	# si, and a parent outside it (the init's, unshare) is 0 there.
 	awk -v gi="$gi" -v gs="$gs" -v o="$o" -v si="$si" \
-		'$2 == o { next } $2 == gi { $2 = 1 } $2 == gs { $2 = si } { print }' out.txt >exp.txt
+		'function inside(p) { return p == gi ? 1 : p == gs ? si : 0 }
+		$2 == o { next }
+		{ $2 = inside($2); for (i = 1; i < NF; i += 2) if ($i == "ppid") $(i + 1) = inside($(i + 1)); print }' out.txt >exp.txt
+	grep -q "^pid 1 .* ppid 0 " exp.txt || fail "test bug: the expected view lacks init's parent 0"
+	grep -q "^pid $si .* ppid 1 " exp.txt || fail "test bug: the expected view lacks the sleep's parent 1"
 	[ -s exp.txt ] || fail "test bug: nothing expected"
 	cmp -s ns_dev.txt exp.txt ||
 		fail "device read in the namespace: $(pids_in ns_dev.txt | tr '\n' ' ')(${si} expected as its sleep, 1 as its init, $o hidden), $(wc -l <ns_dev.txt) lines, expected $(wc -l <exp.txt)"
