@@ -16,14 +16,16 @@
 
 enum { K_PID, K_USR, K_SYS, K_TS, K_RSS, K_VSZ, K_MINFLT, K_MAJFLT,
        K_NVCSW, K_NIVCSW, K_THREADS, K_REQUIRED, K_START = K_REQUIRED,
-       K_COMM, K_UNKNOWN };
+       K_COMM, K_PPID, K_RBYTES, K_WBYTES, K_UNKNOWN };
 
 static const char *const key_names[] = {
 	"pid", "usr", "sys", "ts", "rss", "vsz", "minflt", "majflt",
-	"nvcsw", "nivcsw", "threads", "start", "comm",
+	"nvcsw", "nivcsw", "threads", "start", "comm", "ppid", "rbytes",
+	"wbytes",
 };
 
-static const unsigned char key_lens[] = { 3, 3, 3, 2, 3, 3, 6, 6, 5, 6, 7, 5, 4 };
+static const unsigned char key_lens[] = { 3, 3, 3, 2, 3, 3, 6, 6, 5, 6, 7, 5, 4,
+					  4, 6, 6 };
 
 static bool key_is(int key, const char *k, size_t n)
 {
@@ -120,6 +122,9 @@ static const size_t key_field[] = {
 	[K_NIVCSW] = offsetof(struct tm_sample, nivcsw),
 	[K_THREADS] = offsetof(struct tm_sample, threads),
 	[K_START] = offsetof(struct tm_sample, start),
+	[K_PPID] = offsetof(struct tm_sample, ppid),
+	[K_RBYTES] = offsetof(struct tm_sample, rbytes),
+	[K_WBYTES] = offsetof(struct tm_sample, wbytes),
 };
 
 /*
@@ -165,25 +170,31 @@ static int hex_digit(char c)
 }
 
 /*
- * The name in V..END into S, its escapes (\xHH, docs/interface.md)
- * decoded; cut at a NUL byte, so that "\x00", the empty name, is "".
- * Other bytes are taken as they are.
+ * The name at V (the line ends at END) into S, its escapes (\xHH,
+ * docs/interface.md) decoded as it is scanned; cut at a NUL byte, so that
+ * "\x00", the empty name, is "".  Other bytes are taken as they are.
+ * Returns the end of the value.
  */
-static void decode_comm(struct tm_sample *s, const char *v, const char *end)
+static const char *decode_comm(struct tm_sample *s, const char *v,
+			       const char *end)
 {
 	size_t n = 0;
 
-	while (v < end && n < sizeof(s->comm) - 1) {
-		if (*v == '\\' && end - v >= 4 && v[1] == 'x' &&
-		    hex_digit(v[2]) >= 0 && hex_digit(v[3]) >= 0) {
-			s->comm[n++] = (char)(hex_digit(v[2]) * 16 + hex_digit(v[3]));
-			v += 4;
-		} else {
-			s->comm[n++] = *v++;
+	while (v < end && *v != ' ') {
+		char c = *v++;
+		int hi, lo;
+
+		if (c == '\\' && end - v >= 3 && v[0] == 'x' &&
+		    (hi = hex_digit(v[1])) >= 0 && (lo = hex_digit(v[2])) >= 0) {
+			c = (char)(hi * 16 + lo);
+			v += 3;
 		}
+		if (n < sizeof(s->comm) - 1)
+			s->comm[n++] = c;
 	}
 	s->comm[n] = '\0';
 	s->has_comm = true;
+	return v;
 }
 
 /*
@@ -198,11 +209,11 @@ static const char *scan_value(const char *v, const char *end, int key,
 	uint64_t x = 0;
 	bool space;
 
-	if (key == K_UNKNOWN || key == K_COMM) {
+	if (key == K_COMM)
+		return decode_comm(s, v, end);
+	if (key == K_UNKNOWN) {
 		while (q < end && *q != ' ')
 			q++;
-		if (key == K_COMM)
-			decode_comm(s, v, q);
 		return q;
 	}
 	q = scan_digits(v, &x, &space);
@@ -259,6 +270,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		return TM_LINE_ERROR;
 	}
 	s->has_comm = false;
+	s->ppid = s->rbytes = s->wbytes = 0;
 	while (i < len) {
 		const char *k = line + i, *v, *e;
 		int hint = key + 1;

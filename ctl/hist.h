@@ -22,6 +22,9 @@ struct tm_sample {
 	uint64_t minflt, majflt, nvcsw, nivcsw;
 	uint64_t threads;
 	uint64_t start;		/* the kernel's start time, when the line has it */
+	/* Since 0.2.0, 0 in older lines; read through the key table, so
+	 * that a 0.2.0 line's last keys take its fast path too. */
+	uint64_t ppid, rbytes, wbytes;
 	bool has_start;
 	bool has_comm;
 	char comm[TM_COMM_MAX];	/* raw bytes of the `comm` key, NUL-ended */

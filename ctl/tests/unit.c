@@ -62,8 +62,13 @@ static void test_parse_fields(void)
 	/* The module's escaping (docs/interface.md), and its empty name. */
 	CHECK(parse(L1 " start 5 comm my\\x20\\x5cprog\\x0a\\xc3\\xa9 ppid 1 rbytes 2 wbytes 3",
 		    &s, &why) == TM_LINE_SAMPLE && s.has_comm &&
-		      !strcmp(s.comm, "my \\prog\n\xc3\xa9") && s.start == 5,
-	      "escaped comm");
+		      !strcmp(s.comm, "my \\prog\n\xc3\xa9") && s.start == 5 &&
+		      s.ppid == 1 && s.rbytes == 2 && s.wbytes == 3,
+	      "escaped comm, 0.2.0 keys");
+	CHECK(parse(L1, &s, &why) == TM_LINE_SAMPLE && s.ppid == 0 &&
+		      s.rbytes == 0 && s.wbytes == 0, "0.1.0 line after 0.2.0");
+	CHECK(parse(L1 " start 5 comm x ppid 1 rbytes 2x wbytes 3", &s,
+		    &why) == TM_LINE_ERROR, "bad rbytes");
 	CHECK(parse(L1 " start 5 comm \\x00 ppid 1", &s, &why) ==
 		      TM_LINE_SAMPLE && s.has_comm && !strcmp(s.comm, ""),
 	      "empty comm");
