@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "tm_probes.h"
@@ -125,6 +126,37 @@ static inline void tm_io_add(const struct task_io_accounting *ioac, u64 *rbytes,
 			     u64 *wbytes)
 {
 }
+#endif
+
+/*
+ * The exit record is taken from the sched_process_exit tracepoint
+ * (exitrec.c).  Linux 6.16 gave it a group_dead argument (and moved it
+ * before the task's mm is released); before, the probe tells the last
+ * thread of a process by the signal struct's count of live threads,
+ * which several exiting threads may see at zero: exitrec.c takes the
+ * first of them only.  The status wait() reports is read as
+ * wait_task_zombie() does, from fields that no function returns; the
+ * probe probes/exit_status_fields.c names them.
+ */
+#ifndef TM_HAVE_EXIT_STATUS_FIELDS
+#error "a field exitrec.c reads changed: see probes/exit_status_fields.c"
+#endif
+
+void tm_exit_seen(struct task_struct *p, bool group_dead);
+
+#if defined(TM_HAVE_SCHED_PROCESS_EXIT_GROUP_DEAD)
+static inline void tm_exit_probe(void *data, struct task_struct *p,
+				 bool group_dead)
+{
+	tm_exit_seen(p, group_dead);
+}
+#elif defined(TM_HAVE_SCHED_PROCESS_EXIT_TASK)
+static inline void tm_exit_probe(void *data, struct task_struct *p)
+{
+	tm_exit_seen(p, !atomic_read(&p->signal->live));
+}
+#else
+#error "unknown sched_process_exit prototype: see probes/sched_process_exit_*.c"
 #endif
 
 /*

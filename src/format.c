@@ -24,7 +24,10 @@
 #define TM_LINE_FMT                                                       \
 	"pid %d usr %llu sys %llu ts %llu rss %llu vsz %llu minflt %llu " \
 	"majflt %llu nvcsw %llu nivcsw %llu threads %u start %llu "       \
-	"comm %s ppid %d rbytes %llu wbytes %llu\n"
+	"comm %s ppid %d rbytes %llu wbytes %llu%s\n"
+
+/* The longest " exit N". */
+#define TM_EXIT_KEY_MAX sizeof(" exit 255")
 
 static u64 tm_pages_to_kib(u64 pages)
 {
@@ -52,6 +55,15 @@ int tm_comm_escape(const char *comm, char *buf)
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_comm_escape);
 
+/* The exit key of the exit record, or nothing, into @buf. */
+static const char *tm_exit_key(const struct task_sample *s, char *buf)
+{
+	if (!s->has_exit)
+		return "";
+	sprintf(buf, " exit %u", s->exit_status);
+	return buf;
+}
+
 void tm_seq_put_sample(struct seq_file *m, pid_t nr,
 		       const struct task_sample *s)
 {
@@ -75,6 +87,8 @@ void tm_seq_put_sample(struct seq_file *m, pid_t nr,
 	seq_put_decimal_ull(m, " ppid ", s->ppid);
 	seq_put_decimal_ull(m, " rbytes ", s->rbytes);
 	seq_put_decimal_ull(m, " wbytes ", s->wbytes);
+	if (s->has_exit)
+		seq_put_decimal_ull(m, " exit ", s->exit_status);
 	seq_putc(m, '\n');
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_seq_put_sample);
@@ -82,25 +96,27 @@ EXPORT_SYMBOL_IF_KUNIT(tm_seq_put_sample);
 int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 			 const struct task_sample *s)
 {
-	char comm[TM_COMM_ESCAPED_MAX];
+	char comm[TM_COMM_ESCAPED_MAX], exit[TM_EXIT_KEY_MAX];
 
 	tm_comm_escape(s->comm, comm);
 	return sysfs_emit_at(buf, at, TM_LINE_FMT, nr, s->utime, s->stime,
 			     s->ts, tm_pages_to_kib(s->rss),
 			     tm_pages_to_kib(s->vsz), s->minflt, s->majflt,
 			     s->nvcsw, s->nivcsw, s->threads, s->start, comm,
-			     s->ppid, s->rbytes, s->wbytes);
+			     s->ppid, s->rbytes, s->wbytes,
+			     tm_exit_key(s, exit));
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sysfs_emit_sample);
 
 int tm_sample_line_len(pid_t nr, const struct task_sample *s)
 {
-	char comm[TM_COMM_ESCAPED_MAX];
+	char comm[TM_COMM_ESCAPED_MAX], exit[TM_EXIT_KEY_MAX];
 
 	tm_comm_escape(s->comm, comm);
 	return snprintf(NULL, 0, TM_LINE_FMT, nr, s->utime, s->stime, s->ts,
 			tm_pages_to_kib(s->rss), tm_pages_to_kib(s->vsz),
 			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads,
-			s->start, comm, s->ppid, s->rbytes, s->wbytes);
+			s->start, comm, s->ppid, s->rbytes, s->wbytes,
+			tm_exit_key(s, exit));
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sample_line_len);

@@ -15,6 +15,7 @@
 
 #include "chardev.h"
 #include "debugfs.h"
+#include "exitrec.h"
 #include "tasks.h"
 #include "params.h"
 #include "store.h"
@@ -86,6 +87,9 @@ static int __init tm_init(void)
 	err = tm_shrinker_init();
 	if (err)
 		goto out_samples;
+	err = tm_exitrec_init();
+	if (err)
+		goto out_shrinker;
 	tm_add_targets();
 	err = tm_sampler_start();
 	if (err)
@@ -99,7 +103,9 @@ static int __init tm_init(void)
 out_sampler:
 	tm_sampler_stop();
 out_tasks:
+	tm_exitrec_exit();
 	tm_tasks_exit();
+out_shrinker:
 	tm_shrinker_exit();
 out_samples:
 	tm_sample_exit();
@@ -110,6 +116,7 @@ static void __exit tm_exit(void)
 {
 	tm_stop_interfaces();
 	tm_sampler_stop();
+	tm_exitrec_exit();
 	tm_shrinker_exit();
 	tm_tasks_exit();
 	tm_report_counts();

@@ -135,6 +135,16 @@ bool tm_stats_read(struct pid *pid, struct task_sample *s,
 	return alive;
 }
 
+void tm_stats_read_exited(struct task_struct *leader, struct task_sample *s,
+			  struct tm_cputime *ct)
+{
+	rcu_read_lock();
+	tm_stats_sum_group(leader, s, ct);
+	rcu_read_unlock();
+	get_task_comm(s->comm, leader);
+	s->start = leader->start_boottime;
+}
+
 void tm_cputime_settle(const struct tm_cputime *ct, u64 *utime, u64 *stime)
 {
 	u64 rtime = ct->rtime;

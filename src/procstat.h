@@ -7,6 +7,7 @@
 
 struct pid;
 struct task_sample;
+struct task_struct;
 
 /* CPU times of a whole process as the scheduler accounts them, in ns. */
 struct tm_cputime {
@@ -29,6 +30,16 @@ struct tm_owner {
  */
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
 		   struct tm_cputime *ct, struct tm_owner *owner);
+
+/*
+ * Fills the totals, name and start time of @s (not its parent, memory
+ * and thread count) and @ct for the process led by @leader, whose last
+ * thread has exited; the caller holds a reference to @leader.  The
+ * process may have been reaped meanwhile: its threads' shares are then
+ * all in its signal struct.
+ */
+void tm_stats_read_exited(struct task_struct *leader, struct task_sample *s,
+			  struct tm_cputime *ct);
 
 /*
  * Splits @ct->rtime between user and system time in the proportion of the

@@ -92,6 +92,15 @@ void tm_sample_exit(void)
  * a sleeping mask would wait for a sample to be freed, possibly forever,
  * and the sampler must stay stoppable.
  */
+static void tm_sample_init_fields(struct task_sample *s)
+{
+	s->next = NULL;
+	s->parent = NULL;
+	s->has_exit = false;
+	kref_init(&s->ref);
+	atomic_long_inc(&tm_created);
+}
+
 struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 {
 	struct mem_cgroup *old = tm_memcg_use(memcg);
@@ -107,13 +116,22 @@ struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg)
 		tm_sample_skipped();
 		return NULL;
 	}
-	s->next = NULL;
-	s->parent = NULL;
-	kref_init(&s->ref);
-	atomic_long_inc(&tm_created);
+	tm_sample_init_fields(s);
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sample_alloc);
+
+struct task_sample *tm_sample_alloc_exit(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *old = tm_memcg_use(memcg);
+	struct task_sample *s;
+
+	s = kmem_cache_alloc(tm_sample_cache, GFP_KERNEL | TM_GFP_ACCOUNT);
+	tm_memcg_use(old);
+	if (s)
+		tm_sample_init_fields(s);
+	return s;
+}
 
 void tm_sample_skipped(void)
 {
@@ -239,8 +257,12 @@ bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
 
 	/* tm_history_set_paused() waits for this section to end. */
 	rcu_read_lock();
-	if (h->cleared || READ_ONCE(tm_history_paused)) {
-		/* Removed since the sweep took it, or stopped: keep nothing. */
+	if (h->cleared || READ_ONCE(tm_history_paused) ||
+	    (h->tail && h->tail->has_exit)) {
+		/*
+		 * Removed since the sweep took it, stopped, or its process
+		 * has ended and has its exit record: keep nothing.
+		 */
 		rcu_read_unlock();
 		return false;
 	}
@@ -263,6 +285,11 @@ void tm_history_set_paused(bool paused)
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_history_set_paused);
+
+bool tm_history_is_paused(void)
+{
+	return READ_ONCE(tm_history_paused);
+}
 
 /* Readers. */
 

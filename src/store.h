@@ -47,6 +47,8 @@ struct task_sample {
 	 */
 	struct pid *parent;
 	char comm[TASK_COMM_LEN];
+	bool has_exit; /* the exit record, its history's last sample */
+	u8 exit_status; /* of the exit record: as $? shows it */
 };
 
 /* Whether sequence number @a comes after @b, across the wrap. */
@@ -68,6 +70,12 @@ int tm_sample_init(unsigned int reserve);
 void tm_sample_exit(void);
 
 struct task_sample *tm_sample_alloc(struct mem_cgroup *memcg);
+/*
+ * A sample set aside for a process's exit record, charged to @memcg: from
+ * the cache alone (the reserve is the sampler's), may sleep; NULL if
+ * there is no memory.
+ */
+struct task_sample *tm_sample_alloc_exit(struct mem_cgroup *memcg);
 void tm_sample_skipped(void);
 
 static inline void tm_sample_get(struct task_sample *s)
@@ -138,7 +146,8 @@ unsigned long tm_history_limit(unsigned long had, unsigned int cap,
  * reported so that neither half goes back, then drops the oldest samples
  * beyond tm_history_limit(@cap, @reclaiming).  The caller holds h->lock.
  * Returns false, keeping nothing and leaving the caller its reference to
- * @s, if @h was cleared or appends are paused.
+ * @s, if @h was cleared, appends are paused, or @h ends with an exit
+ * record (which the cap and the shrinker never drop: it is the newest).
  */
 bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
 			   const struct tm_cputime *ct, unsigned int cap,
@@ -149,6 +158,8 @@ bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
  * returned with @paused, no sample is appended any more.
  */
 void tm_history_set_paused(bool paused);
+/* Whether appends are paused ("stop"), read without waiting. */
+bool tm_history_is_paused(void);
 
 /*
  * Copies to @dst up to @max samples of @h that follow *@last (from the

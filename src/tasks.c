@@ -20,6 +20,9 @@
  *   lock.  The shrinker only ever trylocks history locks.
  * - No allocation happens under either lock, so reclaim (and with it our
  *   shrinker) never runs while one of them is held.
+ * - The table by pid is also read under RCU, by the sched_process_exit
+ *   probe (exitrec.c), which may not sleep: it only takes a reference
+ *   with kref_get_unless_zero() and never drops one.
  *
  * A reader holds a reference to the task it is at, a sweep its SRCU read
  * section, with no lock, so either may still be at a task that has just
@@ -49,6 +52,7 @@
 #include "store.h"
 #include "params.h"
 #include "procstat.h"
+#include "exitrec.h"
 
 VISIBLE_IF_KUNIT struct list_head tm_tasks = LIST_HEAD_INIT(tm_tasks);
 EXPORT_SYMBOL_IF_KUNIT(tm_tasks);
@@ -59,7 +63,10 @@ VISIBLE_IF_KUNIT unsigned int tm_nr_tasks; /* listed; written under the lock */
 EXPORT_SYMBOL_IF_KUNIT(tm_nr_tasks);
 VISIBLE_IF_KUNIT u64 tm_next_id; /* under the lock */
 EXPORT_SYMBOL_IF_KUNIT(tm_next_id);
-/* The listed tasks by struct pid, for the duplicate check (the lock). */
+/*
+ * The listed tasks by struct pid, for the duplicate check (changed under
+ * the lock) and the exit probe (under RCU).
+ */
 static DEFINE_HASHTABLE(tm_tasks_by_pid, 10);
 /* The listed tasks found exited, in the order found (the lock). */
 static LIST_HEAD(tm_exited);
@@ -83,9 +90,11 @@ static void tm_task_free(struct rcu_head *head)
 {
 	struct tm_task *t = container_of(head, struct tm_task, rcu);
 
+	if (t->exit_sample)
+		tm_sample_put(t->exit_sample);
 	put_pid(t->pid);
 	tm_memcg_put(t->memcg);
-	/* The shrinker may still be looking at it, under RCU. */
+	/* The shrinker and the exit probe may still see it, under RCU. */
 	kfree_rcu(t, rcu);
 }
 
@@ -152,13 +161,21 @@ VISIBLE_IF_KUNIT struct tm_task *tm_task_create(struct pid *pid, kuid_t uid,
 
 	if (!t)
 		return NULL;
+	/* Its samples are charged to whoever asked for them. */
+	t->memcg = tm_memcg_get_current();
+	/* The exit probe may not allocate: its sample is set aside now. */
+	t->exit_sample = tm_sample_alloc_exit(t->memcg);
+	if (!t->exit_sample) {
+		tm_memcg_put(t->memcg);
+		kfree(t);
+		return NULL;
+	}
+	INIT_WORK(&t->exit_work, tm_exit_work);
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->exited_node);
 	kref_init(&t->ref);
 	tm_history_init(&t->history);
 	t->pid = get_pid(pid);
-	/* Its samples are charged to whoever asked for them. */
-	t->memcg = tm_memcg_get_current();
 	t->uid = uid;
 	t->euid = euid;
 	return t;
@@ -173,6 +190,22 @@ static bool tm_task_listed_locked(struct pid *pid)
 		if (t->pid == pid)
 			return true;
 	return false;
+}
+
+struct tm_task *tm_task_find_rcu(struct pid *pid)
+{
+	struct tm_task *t;
+
+	hash_for_each_possible_rcu(tm_tasks_by_pid, t, pid_node,
+				   (unsigned long)pid)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+bool tm_tasks_listed(void)
+{
+	return READ_ONCE(tm_nr_tasks);
 }
 
 static struct tm_user *tm_user_find_locked(kuid_t euid)
@@ -237,7 +270,7 @@ static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
 		return err;
 	t->id = ++tm_next_id;
 	list_add_tail_rcu(&t->node, &tm_tasks);
-	hash_add(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
+	hash_add_rcu(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
 	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
 	return 0;
 }
@@ -249,7 +282,7 @@ static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
 static void tm_task_unlink_locked(struct tm_task *t, struct list_head *victims)
 {
 	list_del_rcu(&t->node);
-	hash_del(&t->pid_node);
+	hash_del_rcu(&t->pid_node);
 	if (!list_empty(&t->exited_node)) {
 		list_del(&t->exited_node);
 		tm_nr_exited--;
@@ -464,6 +497,58 @@ void tm_tasks_sample(unsigned int cap)
 			tm_task_sample(t, cap);
 	srcu_read_unlock(&tm_tasks_srcu, idx);
 }
+
+/*
+ * The memory figures of the exit record: the process's own at its exit
+ * where the probe could read them (from Linux 6.16), else the last
+ * sampled ones (docs/interface.md).
+ */
+static void tm_exit_mm_locked(struct tm_task *t, struct task_sample *s)
+{
+	struct task_sample *last = t->history.tail;
+
+	if (t->exit_mm_known) {
+		s->rss = t->exit_rss;
+		s->vsz = t->exit_vsz;
+	} else {
+		s->rss = last ? last->rss : 0;
+		s->vsz = last ? last->vsz : 0;
+	}
+	/* A sweep that raced with the exit may have stamped a later ts. */
+	if (last && last->ts > s->ts)
+		s->ts = last->ts;
+}
+
+void tm_task_record_exit(struct tm_task *t)
+{
+	bool reclaiming = tm_history_reclaiming();
+	struct task_sample *s;
+	struct tm_cputime ct;
+	bool kept;
+
+	mutex_lock(&t->history.lock);
+	s = t->exit_sample;
+	t->exit_sample = NULL;
+	mutex_unlock(&t->history.lock);
+	tm_stats_read_exited(t->exit_leader, s, &ct);
+	s->parent = t->exit_parent;
+	t->exit_parent = NULL;
+	s->ts = ktime_get_boottime_ns();
+	s->threads = 0;
+	s->has_exit = true;
+	s->exit_status = t->exit_status;
+
+	mutex_lock(&t->history.lock);
+	tm_exit_mm_locked(t, s);
+	kept = tm_history_add_locked(&t->history, s, &ct, tm_max_samples(),
+				     reclaiming);
+	mutex_unlock(&t->history.lock);
+	if (!kept)
+		tm_sample_put(s);
+	WRITE_ONCE(t->exited, true);
+	tm_task_note_exit(t);
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_task_record_exit);
 
 /* Readers. */
 

@@ -9,6 +9,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "store.h"
 
@@ -16,6 +17,7 @@ struct file;
 struct pid;
 struct pid_namespace;
 struct mem_cgroup;
+struct task_struct;
 struct tm_user;
 
 /*
@@ -40,6 +42,22 @@ struct tm_task {
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
 	struct tm_history history;
+
+	/*
+	 * The exit record (exitrec.c).  @exit_sample is set aside at the
+	 * add (the probe may not allocate); the probe sets bit 0 of
+	 * @exit_seen, fills the fields after it and queues @exit_work,
+	 * which owns them from then on.
+	 */
+	struct task_sample *exit_sample;
+	unsigned long exit_seen;
+	struct work_struct exit_work;
+	struct task_struct *exit_leader; /* referenced */
+	struct pid *exit_parent; /* referenced */
+	u64 exit_rss; /* pages, if @exit_mm_known */
+	u64 exit_vsz;
+	bool exit_mm_known;
+	u8 exit_status;
 };
 
 /* Takes every task off the list and frees its history (unload). */
@@ -83,6 +101,22 @@ void tm_tasks_reap_exited(unsigned long keep, unsigned int max);
 void tm_task_sample(struct tm_task *t, unsigned int cap);
 /* Samples every listed task that has not exited: one sweep. */
 void tm_tasks_sample(unsigned int cap);
+
+/* Whether any process is listed (read without a lock, for the probe). */
+bool tm_tasks_listed(void);
+
+/*
+ * The listed task of the process whose thread-group ID is @pid, or NULL:
+ * valid until rcu_read_unlock(), which the caller holds; no reference
+ * taken.  Does not sleep.
+ */
+struct tm_task *tm_task_find_rcu(struct pid *pid);
+
+/*
+ * Appends @t's exit record, from the exit fields the probe filled, and
+ * marks @t exited.  Called by the exit work, in process context.
+ */
+void tm_task_record_exit(struct tm_task *t);
 
 /*
  * Walks the list for readers: returns a new reference to the task after

@@ -48,8 +48,11 @@ static int tm_format_reference(char *buf, size_t size, pid_t nr,
 		       s->nvcsw, s->nivcsw, s->threads);
 	n += scnprintf(buf + n, size - n, "start %llu comm ", s->start);
 	n += tm_comm_reference(buf + n, size - n, s->comm);
-	n += scnprintf(buf + n, size - n, " ppid %d rbytes %llu wbytes %llu\n",
+	n += scnprintf(buf + n, size - n, " ppid %d rbytes %llu wbytes %llu",
 		       s->ppid, s->rbytes, s->wbytes);
+	if (s->has_exit)
+		n += scnprintf(buf + n, size - n, " exit %u", s->exit_status);
+	n += scnprintf(buf + n, size - n, "\n");
 	return n;
 }
 
@@ -151,6 +154,8 @@ static void tm_format_bounds(struct kunit *test)
 	s.rbytes = U64_MAX;
 	s.wbytes = U64_MAX;
 	memset(s.comm, 0xff, sizeof(s.comm) - 1);
+	s.has_exit = true;
+	s.exit_status = U8_MAX;
 	longest = tm_format_check(test, INT_MAX, &s);
 	KUNIT_EXPECT_LE(test, longest, (size_t)TM_TEST_LINE_MAX);
 }
@@ -237,6 +242,14 @@ static void tm_format_comm_escaping(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, buf, cases[i].want);
 		tm_format_check(test, 1, &s);
 	}
+	/* The exit record: one more key, the last. */
+	strscpy(s.comm, "sh", sizeof(s.comm));
+	s.has_exit = true;
+	s.exit_status = 137;
+	tm_format_check(test, 1, &s);
+	s.exit_status = 0;
+	tm_format_check(test, 1, &s);
+	s.has_exit = false;
 	/* Every byte escaped: the longest value fits its buffer. */
 	memset(s.comm, 0x80, sizeof(s.comm) - 1);
 	KUNIT_EXPECT_EQ(test, tm_comm_escape(s.comm, buf),
@@ -265,6 +278,8 @@ static void tm_format_random(struct kunit *test)
 		s.rbytes = tm_random_u64_digits();
 		s.wbytes = tm_random_u64_digits();
 		tm_random_comm(s.comm);
+		s.has_exit = !get_random_u32_below(4);
+		s.exit_status = (u8)get_random_u32_below(256);
 		tm_format_check(test, 1 + get_random_u32_below(INT_MAX), &s);
 	}
 }

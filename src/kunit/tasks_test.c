@@ -20,6 +20,7 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include "../sampler.h"
 #include "../store.h"
@@ -501,6 +502,66 @@ static void tm_history_exited(struct kunit *test)
 			-ESRCH);
 }
 
+/*
+ * Records an exit of @t as the exit work does, with status @status, the
+ * test's own kthread standing in for the process's leader.
+ */
+static void tm_test_record_exit(struct tm_task *t, u8 status)
+{
+	t->exit_leader = get_task_struct(current);
+	t->exit_parent = NULL;
+	t->exit_mm_known = false;
+	t->exit_status = status;
+	tm_task_record_exit(t);
+	put_task_struct(t->exit_leader);
+	t->exit_leader = NULL;
+}
+
+/*
+ * The exit record is the history's last sample: it carries the status,
+ * no thread, the last sampled memory figures (before Linux 6.16 the
+ * probe cannot read them), and nothing is appended after it.
+ */
+static void tm_history_exit_record_last(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+	struct task_sample *last, *rec;
+
+	tm_test_sample(test, t, 2, 0);
+	last = t->history.tail;
+	tm_test_record_exit(t, 137);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
+	KUNIT_EXPECT_NULL(test, t->exit_sample);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
+	rec = t->history.tail;
+	KUNIT_EXPECT_TRUE(test, rec->has_exit);
+	KUNIT_EXPECT_EQ(test, rec->exit_status, 137);
+	KUNIT_EXPECT_EQ(test, rec->threads, 0U);
+	KUNIT_EXPECT_EQ(test, rec->rss, last->rss);
+	KUNIT_EXPECT_EQ(test, rec->vsz, last->vsz);
+	KUNIT_EXPECT_GE(test, rec->utime + rec->stime,
+			last->utime + last->stime);
+	KUNIT_EXPECT_FALSE(test, last->has_exit);
+	/* A sweep that comes after it keeps nothing. */
+	tm_task_sample(t, 0);
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 3UL);
+	KUNIT_EXPECT_PTR_EQ(test, t->history.tail, rec);
+}
+
+/* A process that ends while sampling is stopped gets no exit record. */
+static void tm_history_exit_record_paused(struct kunit *test)
+{
+	struct tm_task *t = tm_test_task(test);
+
+	tm_test_sample(test, t, 1, 0);
+	tm_history_set_paused(true);
+	tm_test_record_exit(t, 0);
+	tm_history_set_paused(false);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->exited));
+	KUNIT_EXPECT_EQ(test, tm_test_check(test, t), 1UL);
+	KUNIT_EXPECT_FALSE(test, t->history.tail->has_exit);
+}
+
 static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_cap),
 	KUNIT_CASE(tm_history_cap_one),
@@ -517,6 +578,8 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_add_remove),
 	KUNIT_CASE(tm_history_allowed),
 	KUNIT_CASE(tm_history_exited),
+	KUNIT_CASE(tm_history_exit_record_last),
+	KUNIT_CASE(tm_history_exit_record_paused),
 	{}
 };
 

@@ -3,8 +3,8 @@
  * tmline.h: strict parser of one taskmonitor sample line, shared by the
  * test helpers.  The line is
  *   pid P usr N sys N ts N rss N vsz N minflt N majflt N nvcsw N nivcsw N
- *   threads N start N comm NAME ppid N rbytes N wbytes N
- * (one line) with single spaces, decimal numbers without leading zeros,
+ *   threads N start N comm NAME ppid N rbytes N wbytes N [exit N]
+ * (one line; exit only in an exit record) with single spaces, decimal numbers without leading zeros,
  * pid >= 1, and NAME escaped as docs/interface.md says: bytes 0x21..0x7e
  * but backslash as themselves, any other byte as \xHH (lowercase), the
  * empty name as \x00 alone.
@@ -16,12 +16,15 @@
 
 enum { TM_PID, TM_USR, TM_SYS, TM_TS, TM_RSS, TM_VSZ, TM_MINFLT, TM_MAJFLT,
        TM_NVCSW, TM_NIVCSW, TM_THREADS, TM_START, TM_COMM, TM_PPID,
-       TM_RBYTES, TM_WBYTES, TM_NKEYS };
+       TM_RBYTES, TM_WBYTES, TM_EXIT, TM_NKEYS };
+
+/* The value of TM_EXIT in a line that has no exit key. */
+#define TM_NO_EXIT (~0ULL)
 
 static const char *const tm_keys[TM_NKEYS] = {
 	"pid", "usr", "sys", "ts", "rss", "vsz", "minflt", "majflt",
 	"nvcsw", "nivcsw", "threads", "start", "comm", "ppid", "rbytes",
-	"wbytes",
+	"wbytes", "exit",
 };
 
 /* The longest name the kernel keeps, without its NUL. */
@@ -87,7 +90,7 @@ static inline int tm_parse_comm(const char *s, size_t len, size_t *pos,
 
 /*
  * Parse s[0..len) (without the trailing newline) into v[] (v[TM_COMM]:
- * the name's length) and, if comm is not NULL, the decoded name into
+ * the name's length, v[TM_EXIT]: TM_NO_EXIT if the line has none) and, if comm is not NULL, the decoded name into
  * comm (TM_COMM_LEN + 1 bytes).  Returns 0 when the line is well formed,
  * -1 otherwise.
  */
@@ -98,10 +101,14 @@ static inline int tm_parse_line_comm(const char *s, size_t len,
 	size_t pos = 0;
 	int k;
 
+	v[TM_EXIT] = TM_NO_EXIT;
 	for (k = 0; k < TM_NKEYS; k++) {
 		size_t kl = strlen(tm_keys[k]), start;
 		unsigned long long x = 0;
 
+		/* The exit record's key, the only optional one, is last. */
+		if (k == TM_EXIT && pos == len)
+			break;
 		if (k) {
 			if (pos >= len || s[pos] != ' ')
 				return -1;
@@ -130,7 +137,8 @@ static inline int tm_parse_line_comm(const char *s, size_t len,
 			return -1;
 		v[k] = x;
 	}
-	if (pos != len || v[TM_PID] == 0)
+	if (pos != len || v[TM_PID] == 0 ||
+	    (v[TM_EXIT] != TM_NO_EXIT && v[TM_EXIT] > 255))
 		return -1;
 	if (comm)
 		memcpy(comm, name, sizeof(name));

@@ -2,14 +2,20 @@
 # shellcheck shell=sh
 #
 # exit: processes and threads that exit, and PID reuse (docs/interface.md,
-# "PID reuse and exited processes", and the usr/sys monotonicity rule).
+# "PID reuse and exited processes", and the usr/sys monotonicity rule);
+# the exit record ("The exit record"): the last sample of a process that
+# ends carries `exit` with the status the shell's $? shows, also for a
+# process shorter than one interval, and none while sampling is stopped.
+#
+# Helpers from tests/helpers used here: zombiekid, burner, pidat, rdcheck.
 
 # shellcheck disable=SC2034 # TM_TIMEOUT_* are read by the runner
 # shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
 . "${TM_DIR:-/tm}/suites/common.sh"
 
 # A process that exits stops being sampled as soon as it is a zombie; its
-# history stays (also once reaped) until -PID; adding it is ESRCH.
+# history, ended by its exit record, stays (also once reaped) until -PID;
+# adding it is ESRCH.
 test_exit_zombie_history_stays() {
 	zombiekid zk &
 	k=$!
@@ -20,6 +26,9 @@ test_exit_zombie_history_stays() {
 	wait_samples 10 "$c" 5 || fail "no samples of $c"
 	kill "$c"
 	wait_for 10 is_zombie "$c" || fail "test bug: $c did not become a zombie"
+	wait_for 10 all_ended "$c" || fail "zombie $c has no exit record"
+	# Killed by SIGTERM, not reaped yet: 128 + 15.
+	[ "$(exit_of "$c")" = 143 ] || fail "zombie $c: exit '$(exit_of "$c")', expected 143 (SIGTERM)"
 	tz=$(bt)
 	n1=$(nlines "$c")
 	sleep 0.5
@@ -37,6 +46,64 @@ test_exit_zombie_history_stays() {
 	expect_write "$TC_DEV" "-$c" OK
 	[ "$(nlines "$c")" = 0 ] || fail "-$c left $(nlines "$c") samples"
 	expect_write "$TC_DEV" "-$c" ENOENT
+}
+
+# gated ACTION: in the background, a shell that idles until SIGUSR1,
+# then runs ACTION (exit N, kill -SEGV $$); its pid in $g, returned
+# once its trap is set.
+gated() {
+	sh -c "trap 'kill \$!; $1' USR1; sleep 1000 & wait" &
+	g=$!
+	wait_for 10 usr1_caught "$g" || fail "test bug: $g did not set its trap"
+}
+
+# usr1_caught PID: PID catches SIGUSR1 (bit 9 of SigCgt).
+usr1_caught() {
+	_c=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$_c" ] && [ $((0x$_c & 0x200)) != 0 ]
+}
+
+# exit_of PID [FILE]: the exit values in PID's history, nothing if none.
+exit_of() {
+	lines_of "$1" "${2:-$TC_DEV}" | awk '{ for (i = 1; i < NF; i += 2) if ($i == "exit") print $(i + 1) }'
+}
+
+# all_ended PID...: every PID's history has an exit record.
+all_ended() {
+	hist >now.txt
+	for _p in "$@"; do
+		grep -q "^pid $_p .* exit [0-9]*$" now.txt || return 1
+	done
+}
+
+# check_record PID RC FILE: PID's history in FILE ends with its one exit
+# record, status RC, no thread left, CPU times not below the previous
+# sample's.
+check_record() {
+	[ "$(exit_of "$1" "$3")" = "$2" ] || fail "pid $1: exit '$(exit_of "$1" "$3" | tr '\n' ' ')' in its history, \$? was $2"
+	last=$(last_of "$1" "$3")
+	[ "$(val "$last" exit)" = "$2" ] || fail "pid $1: the exit record is not its last sample: $last"
+	[ "$(val "$last" threads)" = 0 ] || fail "pid $1: exit record with threads $(val "$last" threads)"
+	prev=$(lines_of "$1" "$3" | tail -n 2 | head -n 1)
+	if [ "$prev" != "$last" ]; then
+		[ "$(val "$last" usr)" -ge "$(val "$prev" usr)" ] ||
+			fail "pid $1: usr went down in the exit record: $prev / $last"
+		[ "$(val "$last" sys)" -ge "$(val "$prev" sys)" ] ||
+			fail "pid $1: sys went down in the exit record: $prev / $last"
+		# Before 6.16 the record repeats the last sampled memory.
+		if before_6_16; then
+			[ "$(val "$last" vsz)" = "$(val "$prev" vsz)" ] ||
+				fail "pid $1: vsz of the exit record $(val "$last" vsz), last sampled $(val "$prev" vsz)"
+		fi
+	fi
+}
+
+# before_6_16: the running kernel is older than 6.16.
+before_6_16() {
+	case $(tm_series) in
+	[1-5].* | 6.[0-9] | 6.1[0-5]) return 0 ;;
+	esac
+	return 1
 }
 
 # check_monotonic FILE: usr, sys and the cumulative counts of each
@@ -134,4 +201,136 @@ test_exit_pid_reuse() {
 	expect_write "$TC_DEV" "-$v" OK
 	[ "$(nlines "$v")" = 0 ] || fail "-$v left $(nlines "$v") samples (both entries must go)"
 	expect_write "$TC_DEV" "-$v" ENOENT
+}
+
+# Exit codes and deaths by signal, of one-thread and many-thread
+# processes: `exit` is what wait() gave the shell, in one line only.
+test_exit_status_is_shells() {
+	tm_load interval_ms=100
+	gated 'exit 0'
+	a=$g
+	gated 'exit 7'
+	b=$g
+	gated 'exit 255'
+	c=$g
+	# shellcheck disable=SC2016 # $$ is the gated shell's, in its trap
+	gated 'kill -SEGV $$'
+	d=$g
+	sleep 1000 &
+	e=$!
+	burner -t 2 -s st &
+	f=$!
+	wait_for 10 file_is st "running 2" || fail "burner did not start"
+	# Its threads wait, not burn: the guest's CPUs stay free.
+	kill -USR2 "$f"
+	wait_for 10 file_is st "paused 2" || fail "burner did not pause"
+	for p in $a $b $c $d $e $f; do
+		expect_write "$TC_DEV" "$p" OK
+	done
+	for p in $a $b $c $d $e $f; do
+		wait_samples 10 "$p" 2 || fail "no samples of $p"
+	done
+	kill -USR1 "$a" "$b" "$c" "$d"
+	kill -TERM "$e"
+	kill -KILL "$f"
+	rcs=
+	for p in $a $b $c $d $e $f; do
+		wait "$p"
+		rcs="$rcs $?"
+	done
+	# shellcheck disable=SC2086 # split on purpose
+	set -- $rcs
+	[ "$*" = "0 7 255 139 143 137" ] || fail "test bug: \$? $*"
+	wait_for 20 all_ended $a $b $c $d $e $f || fail "not every process has its exit record"
+	echo stop >"$TC_SYS"
+	hist >h.txt
+	for p in $a $b $c $d $e $f; do
+		check_record "$p" "$1" h.txt
+		shift
+	done
+	rdcheck -g "$TC_DEV" >/dev/null || fail "history malformed (see log)"
+	rdcheck -1 -t "$TC_SYS" >/dev/null || fail "sysfs lines malformed (see log)"
+}
+
+# A process that lives less than one interval: its history is its exit
+# record alone.  The interval is an hour: the only sweep is at load.
+test_exit_record_of_short_process() {
+	tm_load interval_ms=3600000
+	gated 'exit 3'
+	p=$g
+	expect_write "$TC_DEV" "$p" OK
+	kill -USR1 "$p"
+	wait "$p"
+	rc=$?
+	[ "$rc" = 3 ] || fail "test bug: \$? $rc"
+	wait_for 10 all_ended "$p" || fail "pid $p: no exit record"
+	check_record "$p" "$rc" "$TC_DEV"
+	[ "$(nlines "$p")" = 1 ] || fail "pid $p lived less than an interval: $(nlines "$p") samples, expected its exit record alone"
+	l=$(last_of "$p")
+	st=$(val "$l" start)
+	ts=$(val "$l" ts)
+	awk -v s="$st" -v t="$ts" 'BEGIN { exit !(s < t) }' || fail "exit record: start $st not before ts $ts"
+	[ "$(val "$l" comm)" = sh ] || fail "exit record: comm $(val "$l" comm), expected sh"
+	[ "$(val "$l" ppid)" = $$ ] || fail "exit record: ppid $(val "$l" ppid), expected the test shell $$"
+}
+
+# Every one of a batch of processes that end together gets its record,
+# with the code each chose (a count and codes the test keeps itself).
+test_exit_records_of_many() {
+	tm_load interval_ms=100
+	pids=
+	i=1
+	while [ "$i" -le 30 ]; do
+		gated "exit $((i * 7))"
+		pids="$pids $g"
+		i=$((i + 1))
+	done
+	for p in $pids; do
+		expect_write "$TC_DEV" "$p" OK
+	done
+	# shellcheck disable=SC2086 # split on purpose
+	kill -USR1 $pids
+	rcs=
+	for p in $pids; do
+		wait "$p"
+		rcs="$rcs $?"
+	done
+	# shellcheck disable=SC2086 # split on purpose
+	wait_for 20 all_ended $pids || fail "not every process has its exit record"
+	echo stop >"$TC_SYS"
+	hist >h.txt
+	i=1
+	# shellcheck disable=SC2086 # split on purpose
+	set -- $rcs
+	for p in $pids; do
+		[ "$1" = $((i * 7 % 256)) ] || fail "test bug: pid $p \$? $1"
+		check_record "$p" "$1" h.txt
+		shift
+		i=$((i + 1))
+	done
+	n=$(grep -c ' exit [0-9]*$' h.txt)
+	[ "$n" = 30 ] || fail "$n exit records, 30 processes ended"
+}
+
+# While sampling is stopped nothing is added, exit records included: a
+# process that ended then has none, also once sampling has resumed (two
+# sweeps of another process later).
+test_exit_no_record_while_stopped() {
+	tm_load interval_ms=20
+	sleep 1000 &
+	p=$!
+	sleep 1000 &
+	q=$!
+	expect_write "$TC_DEV" "$p" OK
+	expect_write "$TC_DEV" "$q" OK
+	wait_samples 10 "$p" 2 || fail "no samples of $p"
+	echo stop >"$TC_SYS"
+	n=$(nlines "$p")
+	kill -KILL "$p"
+	wait "$p"
+	echo start >"$TC_SYS"
+	m=$(nlines "$q")
+	wait_samples 10 "$q" $((m + 2)) || fail "sampling of $q did not resume"
+	[ "$(nlines "$p")" = "$n" ] || fail "pid $p ended while stopped: $(nlines "$p") samples, had $n"
+	[ -z "$(exit_of "$p")" ] || fail "pid $p ended while stopped, yet has an exit record: $(last_of "$p")"
 }

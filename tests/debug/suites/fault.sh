@@ -40,7 +40,9 @@ settled() {
 # With every task_sample allocation failing, sampling lives on the
 # reserve: exactly `reserve` more samples, then none (skipped, counted);
 # samples given back by a removal refill the reserve and sampling goes on
-# with them; adding processes and reading do not need the cache and work.
+# with them; reading does not need the cache and works; adding a process
+# fails with ENOMEM (its exit record is set aside at the add, from the
+# cache) and lists nothing.
 test_fault_cache_reserve_absorbs() {
 	trap dbg_failslab_reset EXIT
 	dbg_sleepers 3
@@ -59,8 +61,9 @@ test_fault_cache_reserve_absorbs() {
 	n1=$(($(nlines "$a") + $(nlines "$b")))
 	grown=$((n1 - n0))
 	[ "$grown" = 16 ] || fail "with every allocation failing, $grown samples were taken; the reserve holds 16"
-	# Writes and reads allocate elsewhere: unaffected.
-	expect_write "$DBG_DEV" "$c" OK
+	# An add needs the sample of its exit record; reads allocate elsewhere.
+	expect_write "$DBG_DEV" "$c" ENOMEM
+	[ "$(nlines "$c")" = 0 ] || fail "a failed add of $c left samples of it"
 	[ "$(wc -l <"$DBG_SYSFS")" -gt 0 ] || fail "sysfs empty under failslab"
 	rdcheck -g "$DBG_DBGFS" >/dev/null || fail "debugfs history malformed under failslab"
 	# Freed samples refill the reserve: sampling resumes with them.  It
@@ -74,7 +77,8 @@ test_fault_cache_reserve_absorbs() {
 	n2=$(($(nlines "$a") + $(nlines "$c")))
 	refill=$((n2 - (n1 - nb)))
 	note "reserve 16: $n0 samples before, $n1 after the reserve ran out ($nb of them of $b); after -$b: $(nlines "$a") of $a, $(nlines "$c") of $c; failslab: $(cat "$DBG_FAILSLAB/probability")% times $(cat "$DBG_FAILSLAB/times") task_sample $(cat /sys/kernel/slab/task_sample/failslab)"
-	want=$((nb < 16 ? nb : 16))
+	# b's samples and the exit record set aside for it.
+	want=$((nb + 1 < 16 ? nb + 1 : 16))
 	[ "$refill" = "$want" ] ||
 		fail "removing $nb samples should refill the reserve with $want, but $refill samples were taken"
 	dbg_failslab_reset

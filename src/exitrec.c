@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit record: when the last thread of a monitored process exits,
+ * one last sample with its final totals and its exit status.
+ *
+ * The sched_process_exit tracepoint is not exported to modules by name,
+ * so it is found with for_each_kernel_tracepoint() and hooked with
+ * tracepoint_probe_register(); compat.h gives the probe the prototype of
+ * the running kernel.  The probe runs in the exiting task with
+ * preemption disabled, where no allocation and (on PREEMPT_RT) no
+ * spinlock_t is allowed: it only finds the task under RCU, claims its
+ * exit once, reads what it cannot read later (the status, the parent,
+ * the mm where it still exists) and queues the task's own work, which
+ * takes the totals and appends the sample set aside when the process
+ * was added.  With no process listed it returns at its first test.
+ * While sampling is stopped it records nothing: the exit record is
+ * taken only if sampling runs both when the process ends and when the
+ * work appends it (docs/interface.md).
+ *
+ * Unload unhooks the probe, waits for probes under way
+ * (tracepoint_synchronize_unregister()) and drains the work queue before
+ * anything is freed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "exitrec.h"
+#include "tasks.h"
+
+static struct tracepoint *tm_exit_tp;
+static struct workqueue_struct *tm_exit_wq;
+
+/*
+ * The status as a shell shows it in $?, from the status wait() reports:
+ * the group's exit code if the group was told to exit, else the
+ * leader's own (wait_task_zombie() decides the same way).
+ */
+static u8 tm_exit_status(struct task_struct *p)
+{
+	struct signal_struct *sig = p->signal;
+	int code;
+
+	if (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT)
+		code = READ_ONCE(sig->group_exit_code);
+	else
+		code = READ_ONCE(p->group_leader->exit_code);
+	if (code & 0x7f)
+		return 128 + (code & 0x7f);
+	return (code >> 8) & 0xff;
+}
+
+/* What must be read in the exiting task itself, into @t. */
+static void tm_exit_capture(struct tm_task *t, struct task_struct *p)
+{
+	struct task_struct *parent;
+
+	t->exit_status = tm_exit_status(p);
+	/* From Linux 6.16 the probe runs before the mm is released. */
+	t->exit_mm_known = !!p->mm;
+	if (p->mm) {
+		t->exit_rss = tm_mm_rss(p->mm);
+		t->exit_vsz = READ_ONCE(p->mm->total_vm);
+	}
+	parent = rcu_dereference(p->group_leader->real_parent);
+	t->exit_parent = get_pid(task_tgid(parent));
+	t->exit_leader = get_task_struct(p->group_leader);
+}
+
+void tm_exit_seen(struct task_struct *p, bool group_dead)
+{
+	struct tm_task *t;
+
+	if (!group_dead || !tm_tasks_listed() || tm_history_is_paused())
+		return;
+	rcu_read_lock();
+	t = tm_task_find_rcu(task_tgid(p));
+	/*
+	 * Before 6.16 several exiting threads may come here: the first one
+	 * counts.  The reference goes to the work, which drops it: the
+	 * probe never drops one, since a last put would sleep.
+	 */
+	if (t && !test_and_set_bit(0, &t->exit_seen) &&
+	    kref_get_unless_zero(&t->ref)) {
+		tm_exit_capture(t, p);
+		queue_work(tm_exit_wq, &t->exit_work);
+	}
+	rcu_read_unlock();
+}
+
+void tm_exit_work(struct work_struct *w)
+{
+	struct tm_task *t = container_of(w, struct tm_task, exit_work);
+
+	/* Whatever became of the process since, its leader is still here. */
+	tm_task_record_exit(t);
+	put_task_struct(t->exit_leader);
+	t->exit_leader = NULL;
+	tm_task_put(t);
+}
+
+static void tm_find_exit_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+int tm_exitrec_init(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(tm_find_exit_tp, &tm_exit_tp);
+	if (!tm_exit_tp) {
+		pr_err("this kernel has no sched_process_exit tracepoint: cannot record exits\n");
+		return -ENOENT;
+	}
+	tm_exit_wq = alloc_workqueue("taskmonitor_exit", WQ_UNBOUND, 0);
+	if (!tm_exit_wq)
+		return -ENOMEM;
+	err = tracepoint_probe_register(tm_exit_tp, (void *)tm_exit_probe,
+					NULL);
+	if (err) {
+		destroy_workqueue(tm_exit_wq);
+		return err;
+	}
+	return 0;
+}
+
+void tm_exitrec_exit(void)
+{
+	tracepoint_probe_unregister(tm_exit_tp, (void *)tm_exit_probe, NULL);
+	tracepoint_synchronize_unregister();
+	/* Drains it: every record queued is appended or dropped. */
+	destroy_workqueue(tm_exit_wq);
+}
