@@ -48,19 +48,23 @@ test_exit_zombie_history_stays() {
 	expect_write "$TC_DEV" "-$c" ENOENT
 }
 
-# gated ACTION: in the background, a shell that idles until SIGUSR1,
-# then runs ACTION (exit N, kill -SEGV $$); its pid in $g, returned
-# once its trap is set.
+# gated ACTION: in the background, a shell that waits at a gate (a FIFO
+# it opens) and, once open_gate lets it through, runs ACTION (exit N,
+# kill -SEGV $$); its pid in $g.  A gate, unlike a signal, cannot come
+# before the shell waits for it: the opening writer waits for the reader.
 gated() {
-	sh -c "trap 'kill \$!; $1' USR1; sleep 1000 & wait" &
+	_gates=$((${_gates:-0} + 1))
+	mkfifo "gate.$_gates" || fail "test bug: cannot make a FIFO"
+	sh -c "read -r x <gate.$_gates; $1" &
 	g=$!
-	wait_for 10 usr1_caught "$g" || fail "test bug: $g did not set its trap"
+	eval "gate_$g=gate.$_gates"
 }
 
-# usr1_caught PID: PID catches SIGUSR1 (bit 9 of SigCgt).
-usr1_caught() {
-	_c=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$1/status" 2>/dev/null)
-	[ -n "$_c" ] && [ $((0x$_c & 0x200)) != 0 ]
+# open_gate PID...: lets each gated PID through to its ACTION.
+open_gate() {
+	for _p in "$@"; do
+		eval ": >\"\$gate_$_p\""
+	done
 }
 
 # exit_of PID [FILE]: the exit values in PID's history, nothing if none.
@@ -213,7 +217,7 @@ test_exit_status_is_shells() {
 	b=$g
 	gated 'exit 255'
 	c=$g
-	# shellcheck disable=SC2016 # $$ is the gated shell's, in its trap
+	# shellcheck disable=SC2016 # $$ is the gated shell's, in its ACTION
 	gated 'kill -SEGV $$'
 	d=$g
 	sleep 1000 &
@@ -230,7 +234,7 @@ test_exit_status_is_shells() {
 	for p in $a $b $c $d $e $f; do
 		wait_samples 10 "$p" 2 || fail "no samples of $p"
 	done
-	kill -USR1 "$a" "$b" "$c" "$d"
+	open_gate "$a" "$b" "$c" "$d"
 	kill -TERM "$e"
 	kill -KILL "$f"
 	rcs=
@@ -259,7 +263,7 @@ test_exit_record_of_short_process() {
 	gated 'exit 3'
 	p=$g
 	expect_write "$TC_DEV" "$p" OK
-	kill -USR1 "$p"
+	open_gate "$p"
 	wait "$p"
 	rc=$?
 	[ "$rc" = 3 ] || fail "test bug: \$? $rc"
@@ -289,7 +293,7 @@ test_exit_records_of_many() {
 		expect_write "$TC_DEV" "$p" OK
 	done
 	# shellcheck disable=SC2086 # split on purpose
-	kill -USR1 $pids
+	open_gate $pids
 	rcs=
 	for p in $pids; do
 		wait "$p"
