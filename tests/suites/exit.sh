@@ -31,7 +31,7 @@ test_exit_zombie_history_stays() {
 	[ "$(exit_of "$c")" = 143 ] || fail "zombie $c: exit '$(exit_of "$c")', expected 143 (SIGTERM)"
 	tz=$(bt)
 	n1=$(nlines "$c")
-	sleep 0.5
+	sampler_wakes 5
 	n=$(count_after "$c" "$tz")
 	[ "$n" = 0 ] || fail "$n samples of zombie $c taken after it died"
 	[ "$(nlines "$c")" = "$n1" ] || fail "history of zombie $c changed: $n1 -> $(nlines "$c")"
@@ -40,7 +40,7 @@ test_exit_zombie_history_stays() {
 	kill -USR1 "$k"
 	wait_for 10 test -e zk.reaped || fail "test bug: zombie not reaped"
 	[ ! -e "/proc/$c" ] || fail "test bug: $c still exists after reaping"
-	sleep 0.3
+	sampler_wakes 3
 	[ "$(nlines "$c")" = "$n1" ] || fail "history of reaped $c changed: $n1 -> $(nlines "$c")"
 	[ "$(nlines "$c" "$TC_DBG")" = "$n1" ] || fail "debugfs lost the history of exited $c"
 	expect_write "$TC_DEV" "-$c" OK
@@ -159,13 +159,15 @@ test_exit_threads_monotonic() {
 	wait_for 60 file_is st "running 4" || fail "burner did not start"
 	tm_load target="$b" interval_ms=10 max_samples=0
 	for left in 3 2 1; do
-		sleep 0.7
+		t=$(bt)
+		wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples with $((left + 1)) workers"
 		kill -USR1 "$b"
 		wait_for 60 file_is st "running $left" || fail "burner thread did not exit ($(cat st))"
 		thr=$(status_val "$b" Threads)
 		[ "$thr" = $((left + 1)) ] || fail "test bug: Threads: $thr with $left workers"
 	done
-	sleep 0.5
+	t=$(bt)
+	wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples with 1 worker"
 	kill -USR2 "$b"
 	wait_for 60 file_is st "paused 1" || fail "burner did not pause"
 	t=$(bt)
@@ -212,7 +214,7 @@ test_exit_pid_reuse() {
 	wait_for 20 file_is st "paused 3" || fail "could not start a new process as pid $v"
 	[ "$(status_val "$v" Threads)" = 4 ] || fail "test bug: pid $v is not the new burner"
 	echo start >"$TC_SYS"
-	sleep 0.5
+	sampler_wakes 5
 	n=$(count_after "$v" "$td")
 	[ "$n" = 0 ] || fail "the new process with reused pid $v was sampled $n times under the old entry"
 	[ "$(nlines "$v")" = "$old" ] || fail "old history of $v changed: $old -> $(nlines "$v")"
