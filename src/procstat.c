@@ -33,6 +33,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "store.h"
@@ -98,23 +99,42 @@ static void tm_stats_read_mm(struct task_struct *leader, struct task_sample *s)
 }
 
 /*
- * The name, start time and parent of the process, as /proc/PID/comm and
- * fields 22 and 4 of /proc/PID/stat show them: the leader's (an exec by
- * another thread makes that thread the leader, with the old start time).
- * Called under rcu_read_lock(), which keeps real_parent valid.
+ * The name as /proc/PID/comm shows it, into @comm.  get_task_comm() takes
+ * the task's lock before Linux 6.13, a large part of a sample's cost
+ * (bench/README.md), while a name seldom changes: @known, the name at
+ * the process's previous sample, is first compared with the current one
+ * without the lock, and the name is copied under it only when they
+ * differ.  A name changing meanwhile can only make them differ (a name
+ * is rewritten in place, always NUL-ended: newer kernels read it with no
+ * lock at all), so the next sample sees every change.
+ */
+static void tm_stats_read_comm(struct task_struct *leader, char *comm,
+			       struct tm_comm *known)
+{
+	/* Racy on purpose: a name being rewritten only reads as changed. */
+	if (data_race(memcmp(leader->comm, known->name, TASK_COMM_LEN)))
+		get_task_comm(known->name, leader);
+	memcpy(comm, known->name, TASK_COMM_LEN);
+}
+
+/*
+ * The start time and parent of the process, as fields 22 and 4 of
+ * /proc/PID/stat show them: the leader's (an exec by another thread
+ * makes that thread the leader, with the old start time).  Called under
+ * rcu_read_lock(), which keeps real_parent valid.
  */
 static void tm_stats_read_identity(struct task_struct *leader,
 				   struct task_sample *s)
 {
 	struct task_struct *parent = rcu_dereference(leader->real_parent);
 
-	get_task_comm(s->comm, leader);
 	s->start = leader->start_boottime;
 	s->parent = get_pid(task_tgid(parent));
 }
 
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
-		   struct tm_cputime *ct, struct tm_owner *owner)
+		   struct tm_cputime *ct, struct tm_owner *owner,
+		   struct tm_comm *known_comm)
 {
 	struct task_struct *leader;
 	bool alive = false;
@@ -129,6 +149,7 @@ bool tm_stats_read(struct pid *pid, struct task_sample *s,
 		tm_stats_sum_group(leader, s, ct);
 		tm_stats_read_mm(leader, s);
 		tm_stats_read_identity(leader, s);
+		tm_stats_read_comm(leader, s->comm, known_comm);
 		alive = true;
 	}
 	rcu_read_unlock();

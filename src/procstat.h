@@ -2,6 +2,7 @@
 #ifndef TM_PROCSTAT_H
 #define TM_PROCSTAT_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
@@ -22,14 +23,22 @@ struct tm_owner {
 	kuid_t euid;
 };
 
+/* A process's name, as a sample takes it. */
+struct tm_comm {
+	char name[TASK_COMM_LEN];
+};
+
 /*
  * Fills @s (all but ts, utime and stime), @ct and @owner from the process
  * whose thread-group ID is @pid; @s->parent gets a reference of its own.
- * Returns false when the process has exited: reaped, or every thread of
- * it gone (a zombie).
+ * @known_comm is the name this process had at its previous sample (all
+ * zeros before its first), updated here: one caller at a time per
+ * process.  Returns false when the process has exited: reaped, or every
+ * thread of it gone (a zombie).
  */
 bool tm_stats_read(struct pid *pid, struct task_sample *s,
-		   struct tm_cputime *ct, struct tm_owner *owner);
+		   struct tm_cputime *ct, struct tm_owner *owner,
+		   struct tm_comm *known_comm);
 
 /*
  * Fills the totals, name and start time of @s (not its parent, memory

@@ -462,7 +462,7 @@ void tm_task_sample(struct tm_task *t, unsigned int cap)
 
 	if (!s)
 		return;
-	if (!tm_stats_read(t->pid, s, &ct, &owner)) {
+	if (!tm_stats_read(t->pid, s, &ct, &owner, &t->comm)) {
 		WRITE_ONCE(t->exited, true);
 		tm_sample_put(s);
 		tm_task_note_exit(t);

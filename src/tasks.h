@@ -11,6 +11,7 @@
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 
+#include "procstat.h"
 #include "store.h"
 
 struct file;
@@ -41,6 +42,7 @@ struct tm_task {
 	kuid_t euid; /* seen (added or sampled): under history.lock */
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
+	struct tm_comm comm; /* at its last sample: the sampler's */
 	struct tm_history history;
 
 	/*
