@@ -256,6 +256,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 				char *errbuf, size_t errlen, const char **why)
 {
 	const unsigned int required = (1u << K_REQUIRED) - 1;
+	const unsigned int io = 1u << K_RBYTES | 1u << K_WBYTES;
 	unsigned int seen = 0;
 	size_t i = 0;
 	int key = -1;
@@ -298,6 +299,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		i = (size_t)(e - line) + 1;
 	}
 	s->has_start = seen & (1u << K_START);
+	s->has_io = (seen & io) == io;
 	if ((seen & required) != required) {
 		/* The first missing key, in the documented order. */
 		key = __builtin_ctz(~seen & required);
@@ -316,7 +318,8 @@ bool tm_same_process(const struct tm_sample *a, const struct tm_sample *b)
 	/* Also with `start`: a rate is never computed backwards. */
 	return b->ts > a->ts && b->usr >= a->usr && b->sys >= a->sys &&
 	       b->minflt >= a->minflt && b->majflt >= a->majflt &&
-	       b->nvcsw >= a->nvcsw && b->nivcsw >= a->nivcsw;
+	       b->nvcsw >= a->nvcsw && b->nivcsw >= a->nivcsw &&
+	       b->rbytes >= a->rbytes && b->wbytes >= a->wbytes;
 }
 
 void tm_rates(const struct tm_sample *a, const struct tm_sample *b,
@@ -332,6 +335,13 @@ void tm_rates(const struct tm_sample *a, const struct tm_sample *b,
 	r->majflt_s = (double)(b->majflt - a->majflt) / r->secs;
 	r->cswch_s = (double)(b->nvcsw - a->nvcsw) / r->secs;
 	r->nvcswch_s = (double)(b->nivcsw - a->nivcsw) / r->secs;
+	/* pidstat -d's kB are KiB: bytes / 1024. */
+	r->has_io = a->has_io && b->has_io;
+	r->rd_kib_s = r->wr_kib_s = 0;
+	if (r->has_io) {
+		r->rd_kib_s = (double)(b->rbytes - a->rbytes) / 1024.0 / r->secs;
+		r->wr_kib_s = (double)(b->wbytes - a->wbytes) / 1024.0 / r->secs;
+	}
 }
 
 #define READ_CHUNK (1u << 20)

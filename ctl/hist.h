@@ -27,6 +27,7 @@ struct tm_sample {
 	uint64_t ppid, rbytes, wbytes;
 	bool has_start;
 	bool has_comm;
+	bool has_io;		/* the line has both rbytes and wbytes */
 	char comm[TM_COMM_MAX];	/* raw bytes of the `comm` key, NUL-ended */
 };
 
@@ -62,6 +63,10 @@ struct tm_rates {
 	double secs;		/* length of the interval */
 	double usr_pct, sys_pct, cpu_pct;
 	double minflt_s, majflt_s, cswch_s, nvcswch_s;
+	/* KiB read and written per second; only if has_io (both samples
+	 * have rbytes and wbytes: version 0.2.0 on). */
+	bool has_io;
+	double rd_kib_s, wr_kib_s;
 };
 
 void tm_rates(const struct tm_sample *a, const struct tm_sample *b,

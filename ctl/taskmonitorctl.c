@@ -304,7 +304,8 @@ static void usage(const char *cmd, FILE *f)
 		      "  add [--follow] PID...   monitor these processes\n"
 		      "  remove PID...           stop monitoring them and free their history\n"
 		      "  list                    the monitored processes: state, samples, first and last\n"
-		      "  show [PID...]           %CPU, RSS, faults/s, context switches/s per interval\n"
+		      "  show [PID...]           %CPU, RSS, faults/s, context switches/s, kB read and\n"
+		      "                          written/s per interval\n"
 		      "  plot [PID...] -o FILE   %CPU and RSS over time, as PNG or SVG (gnuplot)\n"
 		      "  save FILE               copy the history, with the boot time, to FILE\n"
 		      "  export [PID...]         the newest samples as Prometheus metrics (node_exporter's\n"
@@ -343,8 +344,10 @@ static void usage(const char *cmd, FILE *f)
 		      "         [--since TIME] [--until TIME] [--json|--csv] [--input FILE [--boot-time EPOCH]]\n"
 		      "One row per interval between two consecutive samples of a process, with\n"
 		      "pidstat's columns; %CPU is CPU time over the interval's length times 100\n"
-		      "(a process keeping 2 CPUs busy shows 200).  --every merges intervals into\n"
-		      "rows of at least DURATION.  --summary: one row per process: samples,\n"
+		      "(a process keeping 2 CPUs busy shows 200); kB_rd/s and kB_wr/s are KiB of\n"
+		      "storage I/O per second (- when the history has no rbytes and wbytes).\n"
+		      "--every merges intervals into rows of at least DURATION.\n"
+		      "--summary: one row per process: samples,\n"
 		      "average and maximum %CPU, maximum RSS, user and system seconds.\n", f);
 	} else if (!strcmp(cmd, "plot")) {
 		fputs("usage: taskmonitorctl plot [PID...] -o FILE.png|FILE.svg [--size WxH]\n"

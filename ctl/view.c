@@ -394,15 +394,45 @@ static void csv_comm(FILE *f, const struct proc *p)
 		tm_csv_str(f, p->comm);
 }
 
+/*
+ * The kB_rd/s and kB_wr/s of R after the other fields of a row; for lines
+ * without rbytes and wbytes (version 0.1.0) unknown, as a missing value
+ * is elsewhere: "-" in the table, null in JSON, empty CSV fields.
+ */
+static void io_rates(FILE *f, enum tm_format fmt, const struct tm_rates *r)
+{
+	switch (fmt) {
+	case FMT_TABLE:
+		if (r->has_io)
+			fprintf(f, " %9.2f %9.2f", r->rd_kib_s, r->wr_kib_s);
+		else
+			fprintf(f, " %9s %9s", "-", "-");
+		break;
+	case FMT_CSV:
+		if (r->has_io)
+			fprintf(f, ",%.3f,%.3f", r->rd_kib_s, r->wr_kib_s);
+		else
+			fputs(",,", f);
+		break;
+	case FMT_JSON:
+		if (r->has_io)
+			fprintf(f, ",\"rd_kib_per_s\":%.3f,\"wr_kib_per_s\":%.3f",
+				r->rd_kib_s, r->wr_kib_s);
+		else
+			fputs(",\"rd_kib_per_s\":null,\"wr_kib_per_s\":null", f);
+		break;
+	}
+}
+
 static void show_header(const struct tm_opts *o, FILE *f)
 {
 	if (o->fmt == FMT_TABLE)
-		fprintf(f, "%-12s %7s %7s %7s %7s %9s %9s %9s %9s %9s %9s %7s  %s\n",
+		fprintf(f, "%-12s %7s %7s %7s %7s %9s %9s %9s %9s %9s %9s %7s %9s %9s  %s\n",
 			"Time", "PID", "%usr", "%system", "%CPU", "RSS", "VSZ",
 			"minflt/s", "majflt/s", "cswch/s", "nvcswch/s",
-			"threads", "Command");
+			"threads", "kB_rd/s", "kB_wr/s", "Command");
 	else if (o->fmt == FMT_CSV)
-		fputs("time,ts,pid,comm,interval_s,usr_pct,sys_pct,cpu_pct,rss_kib,vsz_kib,minflt_per_s,majflt_per_s,cswch_per_s,nvcswch_per_s,threads\n",
+		fputs("time,ts,pid,comm,interval_s,usr_pct,sys_pct,cpu_pct,rss_kib,vsz_kib,minflt_per_s,majflt_per_s,cswch_per_s,nvcswch_per_s,threads,rd_kib_per_s,wr_kib_per_s\n",
 		      f);
 }
 
@@ -415,11 +445,13 @@ static void show_row(struct walker *w, const struct row *x)
 
 	if (w->o->fmt == FMT_TABLE) {
 		tm_fmt_clock(t, sizeof(t), wall_ns(w->o, s->ts));
-		fprintf(f, "%-12s %7ld %7.2f %7.2f %7.2f %9llu %9llu %9.2f %9.2f %9.2f %9.2f %7llu  ",
+		fprintf(f, "%-12s %7ld %7.2f %7.2f %7.2f %9llu %9llu %9.2f %9.2f %9.2f %9.2f %7llu",
 			t, s->pid, r->usr_pct, r->sys_pct, r->cpu_pct,
 			(unsigned long long)s->rss, (unsigned long long)s->vsz,
 			r->minflt_s, r->majflt_s, r->cswch_s, r->nvcswch_s,
 			(unsigned long long)s->threads);
+		io_rates(f, FMT_TABLE, r);
+		fputs("  ", f);
 		tm_table_str(f, comm_or(x->p, "?"), 0);
 		putc('\n', f);
 		return;
@@ -428,21 +460,25 @@ static void show_row(struct walker *w, const struct row *x)
 	if (w->o->fmt == FMT_CSV) {
 		fprintf(f, "%s,%llu,%ld,", t, (unsigned long long)s->ts, s->pid);
 		csv_comm(f, x->p);
-		fprintf(f, ",%.6f,%.3f,%.3f,%.3f,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%llu\n",
+		fprintf(f, ",%.6f,%.3f,%.3f,%.3f,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%llu",
 			r->secs, r->usr_pct, r->sys_pct, r->cpu_pct,
 			(unsigned long long)s->rss, (unsigned long long)s->vsz,
 			r->minflt_s, r->majflt_s, r->cswch_s, r->nvcswch_s,
 			(unsigned long long)s->threads);
+		io_rates(f, FMT_CSV, r);
+		putc('\n', f);
 		return;
 	}
 	fprintf(f, "{\"time\":\"%s\",\"ts\":%llu,\"pid\":%ld,\"comm\":", t,
 		(unsigned long long)s->ts, s->pid);
 	json_comm(f, x->p);
-	fprintf(f, ",\"interval_s\":%.6f,\"usr_pct\":%.3f,\"sys_pct\":%.3f,\"cpu_pct\":%.3f,\"rss_kib\":%llu,\"vsz_kib\":%llu,\"minflt_per_s\":%.3f,\"majflt_per_s\":%.3f,\"cswch_per_s\":%.3f,\"nvcswch_per_s\":%.3f,\"threads\":%llu}\n",
+	fprintf(f, ",\"interval_s\":%.6f,\"usr_pct\":%.3f,\"sys_pct\":%.3f,\"cpu_pct\":%.3f,\"rss_kib\":%llu,\"vsz_kib\":%llu,\"minflt_per_s\":%.3f,\"majflt_per_s\":%.3f,\"cswch_per_s\":%.3f,\"nvcswch_per_s\":%.3f,\"threads\":%llu",
 		r->secs, r->usr_pct, r->sys_pct, r->cpu_pct,
 		(unsigned long long)s->rss, (unsigned long long)s->vsz,
 		r->minflt_s, r->majflt_s, r->cswch_s, r->nvcswch_s,
 		(unsigned long long)s->threads);
+	io_rates(f, FMT_JSON, r);
+	fputs("}\n", f);
 }
 
 static void show_sample(struct walker *w, struct proc *p,

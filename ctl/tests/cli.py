@@ -108,6 +108,52 @@ def start_key_separates():
 
 
 @test
+def show_io_rates():
+    r = jrows("show", "-i", f"{H}/io.txt")
+    # pid 50: 1 MiB read, 512 KiB written in 0.5 s: 2048 and 1024 KiB/s;
+    # then 4 MiB written in 2 s: 0 and 2048.  pid 60: rbytes goes down at
+    # 2 s (a new process), then 10 KiB written in 1 s.  pid 70 (0.1.0
+    # lines): no rbytes or wbytes, so no rate: null.
+    got = [(x["pid"], x["rd_kib_per_s"], x["wr_kib_per_s"]) for x in r]
+    want = [(50, 2048, 1024), (50, 0, 2048), (60, 0, 10), (70, None, None)]
+    expect(len(got) == len(want) and all(
+        g[0] == w[0] and (g[1:] == w[1:] if w[1] is None else
+                          near(g[1], w[1], 1e-3) and near(g[2], w[2], 1e-3))
+        for g, w in zip(got, want)), f"rows {got}")
+    # --every 2s: 1 -> 3.5 s, 1024 KiB read and 4608 written in 2.5 s.
+    e = jrows("show", "50", "--every", "2s", "-i", f"{H}/io.txt")
+    expect(len(e) == 1 and near(e[0]["rd_kib_per_s"], 409.6, 1e-3) and
+           near(e[0]["wr_kib_per_s"], 1843.2, 1e-3), f"--every rows {e}")
+    c = list(csv.reader(io.StringIO(run("show", "--csv", "-i", f"{H}/io.txt").stdout.decode())))
+    expect(c[0][-2:] == ["rd_kib_per_s", "wr_kib_per_s"] and
+           all(len(x) == len(c[0]) for x in c), f"csv header {c[0]}")
+    expect(c[-1][-2:] == ["", ""] and float(c[1][-2]) == 2048.0 and
+           float(c[1][-1]) == 1024.0, f"csv rows {c[1]} {c[-1]}")
+    t = run("show", "-i", f"{H}/io.txt").stdout.decode().splitlines()
+    head = t[0].split()
+    expect(head[-3:] == ["kB_rd/s", "kB_wr/s", "Command"], f"table header {t[0]}")
+    expect(t[1].split()[-3:] == ["2048.00", "1024.00", "dd"] and
+           t[-1].split()[-3:] == ["-", "-", "?"], f"table rows {t[1]!r} {t[-1]!r}")
+
+
+@test
+def show_io_rate_of_written_lines():
+    # Two lines written here, with counts of no round size; the rate is
+    # the byte difference over 1024 over the seconds between the lines.
+    rb, wb, dt = (123457, 9876543), (7340033, 12345677), 1.75
+    line = ("pid 9 usr 0 sys 0 ts {} rss 1 vsz 1 minflt 0 majflt 0 nvcsw 0 "
+            "nivcsw 0 threads 1 start 1 comm w ppid 1 rbytes {} wbytes {}\n")
+    hist = (line.format(2_000_000_000, rb[0], wb[0]) +
+            line.format(2_000_000_000 + int(dt * 1e9), rb[1], wb[1])).encode()
+    out = run("show", "--json", "-i", "-", stdin=hist).stdout.decode()
+    row = [json.loads(l) for l in out.splitlines()]
+    rd, wr = (rb[1] - rb[0]) / 1024 / dt, (wb[1] - wb[0]) / 1024 / dt
+    expect(len(row) == 1 and near(row[0]["rd_kib_per_s"], rd, 1e-3) and
+           near(row[0]["wr_kib_per_s"], wr, 1e-3),
+           f"{row}: wanted {rd:.3f} and {wr:.3f} KiB/s")
+
+
+@test
 def every_since_until():
     # --every 2s: 1->3 s: 1 s usr / 2 s = 50 %; 3->5 s: 0.5 usr + 0.5 sys
     # = 25 + 25; 5->6 is shorter than 2 s: no row.

@@ -166,7 +166,10 @@ static void check_rates(const struct tm_sample *a, const struct tm_sample *b)
 	tm_rates(a, b, &r);
 	if (!(r.secs > 0) || !isfinite(r.cpu_pct) || r.cpu_pct < 0 ||
 	    r.usr_pct < 0 || r.sys_pct < 0 || r.minflt_s < 0 ||
-	    r.majflt_s < 0 || r.cswch_s < 0 || r.nvcswch_s < 0)
+	    r.majflt_s < 0 || r.cswch_s < 0 || r.nvcswch_s < 0 ||
+	    !isfinite(r.rd_kib_s) || !isfinite(r.wr_kib_s) ||
+	    r.rd_kib_s < 0 || r.wr_kib_s < 0 ||
+	    (r.has_io != (a->has_io && b->has_io)))
 		abort();
 }
 

@@ -65,8 +65,13 @@ static void test_parse_fields(void)
 		      !strcmp(s.comm, "my \\prog\n\xc3\xa9") && s.start == 5 &&
 		      s.ppid == 1 && s.rbytes == 2 && s.wbytes == 3,
 	      "escaped comm, 0.2.0 keys");
+	CHECK(s.has_io, "rbytes and wbytes not noted");
 	CHECK(parse(L1, &s, &why) == TM_LINE_SAMPLE && s.ppid == 0 &&
-		      s.rbytes == 0 && s.wbytes == 0, "0.1.0 line after 0.2.0");
+		      s.rbytes == 0 && s.wbytes == 0 && !s.has_io,
+	      "0.1.0 line after 0.2.0");
+	/* Both keys or no I/O: a rate needs the two counters. */
+	CHECK(parse(L1 " wbytes 3", &s, &why) == TM_LINE_SAMPLE && !s.has_io,
+	      "wbytes alone taken for I/O");
 	CHECK(parse(L1 " start 5 comm x ppid 1 rbytes 2x wbytes 3", &s,
 		    &why) == TM_LINE_ERROR, "bad rbytes");
 	CHECK(parse(L1 " start 5 comm \\x00 ppid 1", &s, &why) ==
@@ -177,6 +182,14 @@ static void test_same_process(void)
 	b.nivcsw = 0;
 	a.nivcsw = 1;
 	CHECK(!tm_same_process(&a, &b), "nivcsw goes down");
+	a.nivcsw = 0;
+	a.wbytes = 4096;
+	CHECK(!tm_same_process(&a, &b), "wbytes goes down");
+	b.wbytes = 4096;
+	a.rbytes = 1;
+	CHECK(!tm_same_process(&a, &b), "rbytes goes down");
+	b.rbytes = 1;
+	CHECK(tm_same_process(&a, &b), "same I/O counters");
 	/* With start: it decides alone. */
 	a = mk(5, 100, 100, 1000);
 	b = mk(5, 200, 100, 2000);
@@ -210,6 +223,17 @@ static void test_rates(void)
 	      "pct %f %f %f", r.usr_pct, r.sys_pct, r.cpu_pct);
 	CHECK(near(r.minflt_s, 100) && near(r.majflt_s, 2) &&
 	      near(r.cswch_s, 10) && near(r.nvcswch_s, 2), "per second");
+	CHECK(!r.has_io, "I/O rates without rbytes and wbytes");
+	/* 3 MiB read and 1536 bytes written in 0.5 s: 6144 and 3 KiB/s. */
+	a.has_io = b.has_io = true;
+	a.rbytes = 1000, b.rbytes = 1000 + 3 * 1048576;
+	a.wbytes = 512, b.wbytes = 2048;
+	tm_rates(&a, &b, &r);
+	CHECK(r.has_io && near(r.rd_kib_s, 6144) && near(r.wr_kib_s, 3),
+	      "kB_rd/s %f, kB_wr/s %f", r.rd_kib_s, r.wr_kib_s);
+	b.has_io = false;
+	tm_rates(&a, &b, &r);
+	CHECK(!r.has_io, "I/O rate with one end without rbytes and wbytes");
 	/* Four threads flat out for 2 ms: 8 ms of CPU, 400 %. */
 	a = mk(1, 0, 0, 1000000);
 	b = mk(1, 8000000, 0, 3000000);
