@@ -47,6 +47,7 @@ struct xstate {
 	int fd;			/* --history: the input, seekable */
 	uint64_t base;		/* offset of the input's first byte in fd */
 	unsigned long skipped;	/* samples not after their series' last */
+	bool io;		/* a sample has rbytes and wbytes */
 };
 
 /* ---- the first pass: one xproc per process ---- */
@@ -54,9 +55,19 @@ struct xstate {
 static void export_sample(struct walker *w, struct proc *p,
 			  const struct tm_sample *s)
 {
-	(void)w;
+	struct xstate *xs = w->priv;
+
 	(void)p;
-	(void)s;
+	xs->io |= s->has_io;
+}
+
+/*
+ * Is family FM written at all?  The I/O family only when a sample has
+ * its keys: the output of a 0.1.0 history stays as it was.
+ */
+static bool family_wanted(const struct xstate *xs, const struct tm_family *fm)
+{
+	return !fm->io || xs->io;
 }
 
 /* Are the real and effective user IDs of live process PID both UID? */
@@ -157,9 +168,13 @@ static void write_newest(FILE *f, const struct tm_opts *o,
 	int v;
 
 	for (fm = tm_families; fm < tm_families + tm_nfamilies; fm++) {
+		if (!family_wanted(xs, fm))
+			continue;
 		tm_prom_family_meta(f, fm, false);
 		for (v = 0; v < (fm->label ? 2 : 1); v++)
 			for (i = 0; i < xs->n; i++) {
+				if (!tm_prom_has(fm, &xs->v[i].last))
+					continue;
 				series_of(&xs->v[i], &x);
 				tm_prom_point(f, fm, v, &x, &xs->v[i].last,
 					      o->boot_ns, false);
@@ -237,6 +252,8 @@ struct series_out {
 
 static void put_point(struct series_out *so, const struct tm_sample *s)
 {
+	if (!tm_prom_has(so->fm, s))
+		return;
 	if (so->started && s->ts <= so->last_ts) {
 		so->skipped++;
 		return;
@@ -287,6 +304,8 @@ static void write_history(FILE *f, const struct tm_opts *o, struct xstate *xs,
 	if (xs->n)
 		qsort(xs->v, xs->n, sizeof(*xs->v), by_series_then_time);
 	for (fm = tm_families; fm < tm_families + tm_nfamilies; fm++) {
+		if (!family_wanted(xs, fm))
+			continue;
 		tm_prom_family_meta(f, fm, true);
 		for (i = 0; i < xs->n; i = j) {
 			for (j = i + 1; j < xs->n && !series_cmp(&xs->v[i], &xs->v[j]); j++)

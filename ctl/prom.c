@@ -17,24 +17,27 @@
 const struct tm_family tm_families[] = {
 	{ "taskmonitor_cpu_seconds", true, U_NS,
 	  "CPU time of the process (all its threads), by mode.",
-	  "mode", { "user", "system" }, { F(usr), F(sys) } },
+	  "mode", { "user", "system" }, { F(usr), F(sys) }, false },
 	{ "taskmonitor_resident_memory_bytes", false, U_KIB,
 	  "Resident set size of the process (VmRSS).",
-	  NULL, { NULL }, { F(rss) } },
+	  NULL, { NULL }, { F(rss) }, false },
 	{ "taskmonitor_virtual_memory_bytes", false, U_KIB,
 	  "Virtual memory size of the process (VmSize).",
-	  NULL, { NULL }, { F(vsz) } },
+	  NULL, { NULL }, { F(vsz) }, false },
 	{ "taskmonitor_page_faults", true, U_COUNT,
 	  "Page faults of the process, by type.",
-	  "type", { "minor", "major" }, { F(minflt), F(majflt) } },
+	  "type", { "minor", "major" }, { F(minflt), F(majflt) }, false },
 	{ "taskmonitor_context_switches", true, U_COUNT,
 	  "Context switches of the process, by type.",
-	  "type", { "voluntary", "involuntary" }, { F(nvcsw), F(nivcsw) } },
+	  "type", { "voluntary", "involuntary" }, { F(nvcsw), F(nivcsw) }, false },
+	{ "taskmonitor_io_bytes", true, U_COUNT,
+	  "Bytes the process caused to be read from and written to storage, by direction.",
+	  "direction", { "read", "write" }, { F(rbytes), F(wbytes) }, true },
 	{ "taskmonitor_threads", false, U_COUNT,
-	  "Live threads of the process.", NULL, { NULL }, { F(threads) } },
+	  "Live threads of the process.", NULL, { NULL }, { F(threads) }, false },
 	{ "taskmonitor_last_sample_timestamp_seconds", false, U_WALL,
 	  "Wall-clock time of the process's sample, seconds since the epoch.",
-	  NULL, { NULL }, { F(ts) } },
+	  NULL, { NULL }, { F(ts) }, false },
 };
 
 const size_t tm_nfamilies = sizeof(tm_families) / sizeof(tm_families[0]);
@@ -100,6 +103,11 @@ static void put_labels(FILE *f, const struct tm_series *x,
 	if (fm->label)
 		fprintf(f, ",%s=\"%s\"", fm->label, fm->lv[variant]);
 	putc('}', f);
+}
+
+bool tm_prom_has(const struct tm_family *fm, const struct tm_sample *s)
+{
+	return !fm->io || s->has_io;
 }
 
 /* The HELP and TYPE lines: OpenMetrics names a counter without _total. */

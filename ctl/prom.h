@@ -22,6 +22,7 @@ struct tm_family {
 	const char *label;	/* tells the two fields apart; NULL: one */
 	const char *lv[2];
 	size_t field[2];	/* offsetof(struct tm_sample, ...) */
+	bool io;		/* only for samples with rbytes and wbytes */
 };
 
 extern const struct tm_family tm_families[];
@@ -42,6 +43,8 @@ void tm_prom_ns(FILE *f, __int128 ns);
 /* The HELP and TYPE lines of NAME SUFFIX. */
 void tm_prom_meta(FILE *f, const char *name, const char *suffix,
 		  const char *type, const char *help);
+/* Has S the fields of FM?  Not an I/O family's in a 0.1.0 line. */
+bool tm_prom_has(const struct tm_family *fm, const struct tm_sample *s);
 /* The HELP and TYPE lines of FM: OpenMetrics (OM) names it without _total. */
 void tm_prom_family_meta(FILE *f, const struct tm_family *fm, bool om);
 /*

@@ -364,11 +364,11 @@ static void usage(const char *cmd, FILE *f)
 		      "       taskmonitorctl export --history [PID...] [-o FILE] [--since TIME] [--until TIME] [--input FILE]\n"
 		      "The newest sample of every process that has not exited, in Prometheus's\n"
 		      "text format 0.0.4 for node_exporter's textfile collector: CPU seconds,\n"
-		      "memory bytes, page faults, context switches, threads.  -o FILE writes a\n"
-		      "temporary file next to FILE, then renames it.  --history: every sample\n"
-		      "with its own timestamp, as OpenMetrics 1.0 for\n"
-		      "promtool tsdb create-blocks-from openmetrics.  When taskmonitor is not\n"
-		      "loaded: one line, FILE removed, exit status 0.\n", f);
+		      "memory bytes, page faults, context switches, storage I/O bytes (0.2.0\n"
+		      "lines), threads.  -o FILE writes a temporary file next to FILE, then\n"
+		      "renames it.  --history: every sample with its own timestamp, as\n"
+		      "OpenMetrics 1.0 for promtool tsdb create-blocks-from openmetrics.  When\n"
+		      "taskmonitor is not loaded: one line, FILE removed, exit status 0.\n", f);
 	} else {
 		fprintf(f, "%s: unknown command \"%s\": taskmonitorctl --help lists them\n",
 			tm_prog, cmd);

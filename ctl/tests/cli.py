@@ -484,6 +484,31 @@ def export_history():
 
 
 @test
+def export_io_bytes():
+    out = run("export", "-i", f"{H}/io.txt").stdout.decode()
+    samples, _ = prom_parse(out)
+    io_ = {(lb["pid"], lb["direction"]): v for n, lb, v, _ in samples
+           if n == "taskmonitor_io_bytes_total"}
+    # The newest lines: pid 50 read 1048576 and wrote 4718592 bytes; the
+    # second pid 60 4096 and 30720; pid 70's lines have no I/O keys.
+    expect(io_ == {("50", "read"): 1048576, ("50", "write"): 4718592,
+                   ("60", "read"): 4096, ("60", "write"): 30720}, f"io {io_}")
+    expect("# TYPE taskmonitor_io_bytes_total counter\n" in out and
+           "# HELP taskmonitor_io_bytes_total " in out, "HELP and TYPE")
+    # Every sample of pid 50, with its time; none of pid 70.
+    s = om_series(run("export", "--history", "--boot-time", "0", "-i",
+                      f"{H}/io.txt").stdout.decode())
+    w = s[series_key("taskmonitor_io_bytes_total",
+                     dict(pid="50", comm="dd", start="900000000", direction="write"))]
+    expect(w == [(1, 0), (1.5, 524288), (3.5, 4718592)], f"pid 50 writes {w}")
+    expect(not [k for k in s if k[0] == "taskmonitor_io_bytes_total" and
+                ("pid", "70") in k[1]], "pid 70 has I/O series")
+    # A 0.1.0 history has no I/O family at all, not even its HELP.
+    expect("io_bytes" not in run("export", "-i", f"{H}/reuse.txt").stdout.decode(),
+           "I/O family for a 0.1.0 history")
+
+
+@test
 def export_output_file():
     with tempfile.TemporaryDirectory() as d:
         f = f"{d}/taskmonitor.prom"

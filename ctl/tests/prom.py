@@ -109,8 +109,9 @@ def newest():
 
 
 def expected_values(s):
-    """{(metric, extra label or None): value} of one sample."""
-    return {("taskmonitor_cpu_seconds_total", ("mode", "user")): s["usr"] / 1e9,
+    """{(metric, extra label or None): value} of one sample; the I/O
+    family only for a line with rbytes and wbytes."""
+    v = {("taskmonitor_cpu_seconds_total", ("mode", "user")): s["usr"] / 1e9,
             ("taskmonitor_cpu_seconds_total", ("mode", "system")): s["sys"] / 1e9,
             ("taskmonitor_resident_memory_bytes", None): s["rss"] * 1024,
             ("taskmonitor_virtual_memory_bytes", None): s["vsz"] * 1024,
@@ -120,6 +121,10 @@ def expected_values(s):
             ("taskmonitor_context_switches_total", ("type", "involuntary")): s["nivcsw"],
             ("taskmonitor_threads", None): s["threads"],
             ("taskmonitor_last_sample_timestamp_seconds", None): BOOT + s["ts"] / 1e9}
+    if "rbytes" in s and "wbytes" in s:
+        v[("taskmonitor_io_bytes_total", ("direction", "read"))] = s["rbytes"]
+        v[("taskmonitor_io_bytes_total", ("direction", "write"))] = s["wbytes"]
+    return v
 
 
 def expected_series():
@@ -280,15 +285,21 @@ def node_exporter():
                     lambda r: r if len(r) == n_cpu else None)(
                     prom_query(port, "taskmonitor_cpu_seconds_total")), prom)
                 mem = prom_query(port, '{__name__=~"taskmonitor_(resident|virtual)_memory_bytes"}')
+                io_ = prom_query(port, "taskmonitor_io_bytes_total")
         got = {}
-        for r in res + mem:
+        for r in res + mem + io_:
             labels = {k: v for k, v in r["metric"].items()
                       if k not in ("__name__", "job", "instance")}
             got[(r["metric"]["__name__"], frozenset(labels.items()))] = float(r["value"][1])
+        # The I/O counters: the byte counts of the input's newest line of
+        # each process that has rbytes and wbytes, and no other series.
+        n_io = sum(1 for k in want if k[0] == "taskmonitor_io_bytes_total")
+        expect(n_io == 2, f"test bug: {n_io} I/O series in the input, wanted 2")
         same(got, {k: v for k, v in want.items()
                    if k[0] in ("taskmonitor_cpu_seconds_total",
                                "taskmonitor_resident_memory_bytes",
-                               "taskmonitor_virtual_memory_bytes")})
+                               "taskmonitor_virtual_memory_bytes",
+                               "taskmonitor_io_bytes_total")})
 
 
 @test
@@ -310,10 +321,21 @@ def backfill():
         slope = ((inside[-1]["usr"] - inside[0]["usr"]) /
                  (inside[-1]["ts"] - inside[0]["ts"]))
         at = BOOT + end["ts"] / 1e9
+        # The written bytes of pid 31337, which alone has the I/O keys:
+        # their increase over a 20 s window ending at its 20th sample,
+        # from the input's numbers.
+        io_s = [p for p in PROCS if p[0] == 31337][0][2]
+        io_end = io_s[20]
+        io_in = [x for x in io_s if io_end["ts"] - 20e9 < x["ts"] <= io_end["ts"]]
+        io_slope = ((io_in[-1]["wbytes"] - io_in[0]["wbytes"]) /
+                    ((io_in[-1]["ts"] - io_in[0]["ts"]) / 1e9))
         with server as prom:
             sel = f'{{pid="4242",comm="{web[1]}",mode="user"}}'
             res = wait_for("prometheus", lambda: prom_query(
                 port, f"rate(taskmonitor_cpu_seconds_total{sel}[30s])", at), prom)
+            io_rate = prom_query(
+                port, 'rate(taskmonitor_io_bytes_total{pid="31337",direction="write"}[20s])',
+                BOOT + io_end["ts"] / 1e9)
             raw = {}
             for pid, comm, _ in PROCS:
                 r = prom_query(port, f'taskmonitor_resident_memory_bytes{{pid="{pid}"}}[10m]',
@@ -321,6 +343,9 @@ def backfill():
                 raw[pid] = {x["metric"]["comm"]: x["values"] for x in r}
         rate = float(res[0]["value"][1])
         expect(len(res) == 1 and abs(rate - slope) < 1e-6, f"rate {rate}, wanted {slope}")
+        got = float(io_rate[0]["value"][1]) if len(io_rate) == 1 else None
+        expect(got is not None and abs(got - io_slope) < 1e-6 * io_slope,
+               f"rate of written bytes {io_rate}, wanted {io_slope} B/s")
         # Every sample of the input, per series (PID and name): time in
         # ms and RSS in bytes.
         for pid, comm, samples in PROCS:

@@ -362,6 +362,24 @@ static void test_prom_lines(void)
 	      false, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "taskmonitor_last_sample_timestamp_seconds{pid=\"7\",comm=\"\"} -1.000000000\n"),
 	      "negative wall: %s", buf);
+	/* Bytes as they are; the I/O family only for a line with its keys. */
+	s.rbytes = 4097;
+	s.wbytes = 123456789012;
+	s.has_io = true;
+	point("taskmonitor_io_bytes", 1, &x, &s, 0, false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_io_bytes_total{pid=\"7\",comm=\"\",direction=\"write\"} 123456789012\n"),
+	      "io write: %s", buf);
+	point("taskmonitor_io_bytes", 0, &x, &s, 0, false, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "taskmonitor_io_bytes_total{pid=\"7\",comm=\"\",direction=\"read\"} 4097\n"),
+	      "io read: %s", buf);
+	for (size_t i = 0; i < tm_nfamilies; i++)
+		CHECK(tm_prom_has(&tm_families[i], &s), "%s: with I/O keys",
+		      tm_families[i].name);
+	s.has_io = false;
+	for (size_t i = 0; i < tm_nfamilies; i++)
+		CHECK(tm_prom_has(&tm_families[i], &s) ==
+			      !!strcmp(tm_families[i].name, "taskmonitor_io_bytes"),
+		      "%s: without I/O keys", tm_families[i].name);
 	/* OpenMetrics names the counter family without _total. */
 	f = fmemopen(buf, sizeof(buf), "w");
 	tm_prom_family_meta(f, &tm_families[0], true);
