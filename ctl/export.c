@@ -116,7 +116,8 @@ static void export_end(struct walker *w, struct proc *p)
 	x->off_first = p->off_first;
 	x->off_end = p->off_end;
 	x->order = xs->n++;
-	x->exited = w->local && !strcmp(p->state, "exited");
+	/* Exited: /proc says so, or the history ends with the exit record. */
+	x->exited = p->last.has_exit || (w->local && !strcmp(p->state, "exited"));
 }
 
 static void series_of(const struct xproc *p, struct tm_series *x)

@@ -16,16 +16,16 @@
 
 enum { K_PID, K_USR, K_SYS, K_TS, K_RSS, K_VSZ, K_MINFLT, K_MAJFLT,
        K_NVCSW, K_NIVCSW, K_THREADS, K_REQUIRED, K_START = K_REQUIRED,
-       K_COMM, K_PPID, K_RBYTES, K_WBYTES, K_UNKNOWN };
+       K_COMM, K_PPID, K_RBYTES, K_WBYTES, K_EXIT, K_UNKNOWN };
 
 static const char *const key_names[] = {
 	"pid", "usr", "sys", "ts", "rss", "vsz", "minflt", "majflt",
 	"nvcsw", "nivcsw", "threads", "start", "comm", "ppid", "rbytes",
-	"wbytes",
+	"wbytes", "exit",
 };
 
 static const unsigned char key_lens[] = { 3, 3, 3, 2, 3, 3, 6, 6, 5, 6, 7, 5, 4,
-					  4, 6, 6 };
+					  4, 6, 6, 4 };
 
 static bool key_is(int key, const char *k, size_t n)
 {
@@ -125,6 +125,7 @@ static const size_t key_field[] = {
 	[K_PPID] = offsetof(struct tm_sample, ppid),
 	[K_RBYTES] = offsetof(struct tm_sample, rbytes),
 	[K_WBYTES] = offsetof(struct tm_sample, wbytes),
+	[K_EXIT] = offsetof(struct tm_sample, exit),
 };
 
 /*
@@ -271,7 +272,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 		return TM_LINE_ERROR;
 	}
 	s->has_comm = false;
-	s->ppid = s->rbytes = s->wbytes = 0;
+	s->ppid = s->rbytes = s->wbytes = s->exit = 0;
 	while (i < len) {
 		const char *k = line + i, *v, *e;
 		int hint = key + 1;
@@ -300,6 +301,7 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 	}
 	s->has_start = seen & (1u << K_START);
 	s->has_io = (seen & io) == io;
+	s->has_exit = seen & (1u << K_EXIT);
 	if ((seen & required) != required) {
 		/* The first missing key, in the documented order. */
 		key = __builtin_ctz(~seen & required);
@@ -311,7 +313,8 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 
 bool tm_same_process(const struct tm_sample *a, const struct tm_sample *b)
 {
-	if (a->pid != b->pid)
+	/* Nothing of its process comes after an exit record. */
+	if (a->has_exit || a->pid != b->pid)
 		return false;
 	if (a->has_start && b->has_start && a->start != b->start)
 		return false;

@@ -25,9 +25,11 @@ struct tm_sample {
 	/* Since 0.2.0, 0 in older lines; read through the key table, so
 	 * that a 0.2.0 line's last keys take its fast path too. */
 	uint64_t ppid, rbytes, wbytes;
+	uint64_t exit;		/* the exit record's status, when has_exit */
 	bool has_start;
 	bool has_comm;
 	bool has_io;		/* the line has both rbytes and wbytes */
+	bool has_exit;		/* the line is an exit record (`exit`) */
 	char comm[TM_COMM_MAX];	/* raw bytes of the `comm` key, NUL-ended */
 };
 
@@ -53,8 +55,9 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 
 /*
  * tm_same_process - may B follow A in the history of one process?  No when
- * the PID differs, when both carry `start` and it differs, when time does
- * not go forward or when a cumulative counter goes down (a reused PID).
+ * A is an exit record (its process's last sample), when the PID differs,
+ * when both carry `start` and it differs, when time does not go forward
+ * or when a cumulative counter goes down (a reused PID).
  */
 bool tm_same_process(const struct tm_sample *a, const struct tm_sample *b);
 

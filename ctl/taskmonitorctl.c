@@ -303,7 +303,8 @@ static void usage(const char *cmd, FILE *f)
 		      "Commands:\n"
 		      "  add [--follow] PID...   monitor these processes\n"
 		      "  remove PID...           stop monitoring them and free their history\n"
-		      "  list                    the monitored processes: state, samples, first and last\n"
+		      "  list                    the monitored processes: state, samples, first and last,\n"
+		      "                          exit status\n"
 		      "  show [PID...]           %CPU, RSS, faults/s, context switches/s, kB read and\n"
 		      "                          written/s per interval\n"
 		      "  plot [PID...] -o FILE   %CPU and RSS over time, as PNG or SVG (gnuplot)\n"
@@ -337,8 +338,9 @@ static void usage(const char *cmd, FILE *f)
 	} else if (!strcmp(cmd, "list")) {
 		fputs("usage: taskmonitorctl list [--json|--csv] [--input FILE [--boot-time EPOCH]]\n"
 		      "One row per monitored process of the history: PID, state (live or exited,\n"
-		      "from /proc; - for a history of another boot), samples kept, the times of\n"
-		      "the first and the last sample, the command name.\n", f);
+		      "from /proc or the exit record; - for a history of another boot), samples\n"
+		      "kept, the times of the first and the last sample, the exit status (from\n"
+		      "the exit record; - while it lives), the command name.\n", f);
 	} else if (!strcmp(cmd, "show")) {
 		fputs("usage: taskmonitorctl show [PID...] [--summary] [--every DURATION]\n"
 		      "         [--since TIME] [--until TIME] [--json|--csv] [--input FILE [--boot-time EPOCH]]\n"
@@ -348,7 +350,8 @@ static void usage(const char *cmd, FILE *f)
 		      "storage I/O per second (- when the history has no rbytes and wbytes).\n"
 		      "--every merges intervals into rows of at least DURATION.\n"
 		      "--summary: one row per process: samples,\n"
-		      "average and maximum %CPU, maximum RSS, user and system seconds.\n", f);
+		      "average and maximum %CPU, maximum RSS, user and system seconds, the exit\n"
+		      "status (- while it lives).\n", f);
 	} else if (!strcmp(cmd, "plot")) {
 		fputs("usage: taskmonitorctl plot [PID...] -o FILE.png|FILE.svg [--size WxH]\n"
 		      "         [--every DURATION] [--since TIME] [--until TIME] [--input FILE]\n"

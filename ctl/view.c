@@ -148,6 +148,9 @@ static void proc_sample(struct walker *w, struct proc *p,
 {
 	p->samples++;
 	p->last = *s;
+	/* Its exit record: it has exited, whatever /proc holds now. */
+	if (s->has_exit)
+		p->state = "exited";
 	/* The name as of this sample: an exec renames a process. */
 	if (s->has_comm)
 		memcpy(p->comm, s->comm, sizeof(p->comm));
@@ -395,6 +398,36 @@ static void csv_comm(FILE *f, const struct proc *p)
 }
 
 /*
+ * The exit status of P as the last field of a row, known when its history
+ * (in the window) ends with its exit record; else unknown, as a missing
+ * value is elsewhere: "-" in the table, null in JSON, an empty CSV field.
+ */
+static void put_exit(FILE *f, enum tm_format fmt, const struct proc *p)
+{
+	const struct tm_sample *s = &p->last;
+
+	switch (fmt) {
+	case FMT_TABLE:
+		if (s->has_exit)
+			fprintf(f, " %5llu", (unsigned long long)s->exit);
+		else
+			fprintf(f, " %5s", "-");
+		break;
+	case FMT_CSV:
+		putc(',', f);
+		if (s->has_exit)
+			fprintf(f, "%llu", (unsigned long long)s->exit);
+		break;
+	case FMT_JSON:
+		if (s->has_exit)
+			fprintf(f, ",\"exit\":%llu", (unsigned long long)s->exit);
+		else
+			fputs(",\"exit\":null", f);
+		break;
+	}
+}
+
+/*
  * The kB_rd/s and kB_wr/s of R after the other fields of a row; for lines
  * without rbytes and wbytes (version 0.1.0) unknown, as a missing value
  * is elsewhere: "-" in the table, null in JSON, empty CSV fields.
@@ -500,11 +533,11 @@ static void show_end(struct walker *w, struct proc *p)
 static void summary_header(const struct tm_opts *o, FILE *f)
 {
 	if (o->fmt == FMT_TABLE)
-		fprintf(f, "%7s %9s %9s %9s %9s %11s %11s  %s\n", "PID",
+		fprintf(f, "%7s %9s %9s %9s %9s %11s %11s %5s  %s\n", "PID",
 			"samples", "avg-%CPU", "max-%CPU", "max-RSS", "usr-s",
-			"system-s", "Command");
+			"system-s", "Exit", "Command");
 	else if (o->fmt == FMT_CSV)
-		fputs("pid,comm,samples,cpu_pct_avg,cpu_pct_max,rss_kib_max,usr_s,sys_s\n",
+		fputs("pid,comm,samples,cpu_pct_avg,cpu_pct_max,rss_kib_max,usr_s,sys_s,exit\n",
 		      f);
 }
 
@@ -524,9 +557,11 @@ static void summary_end(struct walker *w, struct proc *p)
 			snprintf(avg_s, sizeof(avg_s), "%.2f", avg);
 			snprintf(max_s, sizeof(max_s), "%.2f", p->cpu_max);
 		}
-		fprintf(f, "%7ld %9lu %9s %9s %9llu %11.3f %11.3f  ", a->pid,
+		fprintf(f, "%7ld %9lu %9s %9s %9llu %11.3f %11.3f", a->pid,
 			p->samples, avg_s, max_s,
 			(unsigned long long)p->rss_max, usr, sys);
+		put_exit(f, FMT_TABLE, p);
+		fputs("  ", f);
 		tm_table_str(f, comm_or(p, "?"), 0);
 		putc('\n', f);
 	} else if (w->o->fmt == FMT_CSV) {
@@ -537,8 +572,10 @@ static void summary_end(struct walker *w, struct proc *p)
 			fprintf(f, "%.3f,%.3f", avg, p->cpu_max);
 		else
 			fputs(",", f);
-		fprintf(f, ",%llu,%.6f,%.6f\n", (unsigned long long)p->rss_max,
+		fprintf(f, ",%llu,%.6f,%.6f", (unsigned long long)p->rss_max,
 			usr, sys);
+		put_exit(f, FMT_CSV, p);
+		putc('\n', f);
 	} else {
 		fprintf(f, "{\"pid\":%ld,\"comm\":", a->pid);
 		json_comm(f, p);
@@ -548,8 +585,10 @@ static void summary_end(struct walker *w, struct proc *p)
 				avg, p->cpu_max);
 		else
 			fputs("\"cpu_pct_avg\":null,\"cpu_pct_max\":null", f);
-		fprintf(f, ",\"rss_kib_max\":%llu,\"usr_s\":%.6f,\"sys_s\":%.6f}\n",
+		fprintf(f, ",\"rss_kib_max\":%llu,\"usr_s\":%.6f,\"sys_s\":%.6f",
 			(unsigned long long)p->rss_max, usr, sys);
+		put_exit(f, FMT_JSON, p);
+		fputs("}\n", f);
 	}
 }
 
@@ -585,33 +624,39 @@ static void list_end(struct walker *w, struct proc *p)
 	tm_fmt_iso(t1, sizeof(t1), wall_ns(w->o, p->first.ts));
 	tm_fmt_iso(t2, sizeof(t2), wall_ns(w->o, p->last.ts));
 	if (w->o->fmt == FMT_TABLE) {
-		fprintf(f, "%7ld  %-7s %9lu  %-29s  %-29s  ", p->first.pid,
+		fprintf(f, "%7ld  %-7s %9lu  %-29s  %-29s", p->first.pid,
 			p->state, p->samples, t1, t2);
+		put_exit(f, FMT_TABLE, p);
+		fputs("  ", f);
 		tm_table_str(f, comm_or(p, "?"), 0);
 		putc('\n', f);
 	} else if (w->o->fmt == FMT_CSV) {
 		fprintf(f, "%ld,", p->first.pid);
 		csv_comm(f, p);
-		fprintf(f, ",%s,%lu,%s,%llu,%s,%llu\n", p->state, p->samples,
+		fprintf(f, ",%s,%lu,%s,%llu,%s,%llu", p->state, p->samples,
 			t1, (unsigned long long)p->first.ts, t2,
 			(unsigned long long)p->last.ts);
+		put_exit(f, FMT_CSV, p);
+		putc('\n', f);
 	} else {
 		fprintf(f, "{\"pid\":%ld,\"comm\":", p->first.pid);
 		json_comm(f, p);
-		fprintf(f, ",\"state\":\"%s\",\"samples\":%lu,\"first_time\":\"%s\",\"first_ts\":%llu,\"last_time\":\"%s\",\"last_ts\":%llu}\n",
+		fprintf(f, ",\"state\":\"%s\",\"samples\":%lu,\"first_time\":\"%s\",\"first_ts\":%llu,\"last_time\":\"%s\",\"last_ts\":%llu",
 			p->state, p->samples, t1,
 			(unsigned long long)p->first.ts, t2,
 			(unsigned long long)p->last.ts);
+		put_exit(f, FMT_JSON, p);
+		fputs("}\n", f);
 	}
 }
 
 static void list_header(const struct tm_opts *o, FILE *f)
 {
 	if (o->fmt == FMT_TABLE)
-		fprintf(f, "%7s  %-7s %9s  %-29s  %-29s  %s\n", "PID", "State",
-			"samples", "First", "Last", "Command");
+		fprintf(f, "%7s  %-7s %9s  %-29s  %-29s %5s  %s\n", "PID", "State",
+			"samples", "First", "Last", "Exit", "Command");
 	else if (o->fmt == FMT_CSV)
-		fputs("pid,comm,state,samples,first_time,first_ts,last_time,last_ts\n", f);
+		fputs("pid,comm,state,samples,first_time,first_ts,last_time,last_ts,exit\n", f);
 }
 
 int cmd_list(struct tm_opts *o)

@@ -509,6 +509,39 @@ def export_io_bytes():
 
 
 @test
+def exit_status():
+    # pid 80 exits with 3; the next lines of pid 80 are another process,
+    # live; pid 81 was killed by SIGKILL: 128 + 9; pid 82 lives.  The
+    # history is of no known boot: the state comes from the exit record
+    # alone ("-": unknown).
+    lst = jrows("list", "-i", f"{H}/exit.txt")
+    expect([(x["pid"], x["state"], x["samples"], x["exit"]) for x in lst] ==
+           [(80, "exited", 2, 3), (80, "-", 2, None), (81, "exited", 1, 137),
+            (82, "-", 2, None)], f"list {lst}")
+    # Summary: 0.1 s in 1 s, 10 %, for both pid 80s: the exit record
+    # ends the first, so no row spans the two.
+    summ = jrows("show", "-s", "-i", f"{H}/exit.txt")
+    expect([(x["pid"], x["samples"], x["exit"]) for x in summ] ==
+           [(80, 2, 3), (80, 2, None), (81, 1, 137), (82, 2, None)], f"summary {summ}")
+    rows = jrows("show", "80", "-i", f"{H}/exit.txt")
+    expect([(x["ts"], round(x["cpu_pct"], 3)) for x in rows] ==
+           [(2000000000, 10), (4000000000, 10)], f"rows {rows}")
+    for args in (["list"], ["show", "-s"]):
+        c = list(csv.reader(io.StringIO(run(*args, "--csv", "-i", f"{H}/exit.txt").stdout.decode())))
+        expect(c[0][-1] == "exit" and [x[-1] for x in c[1:]] == ["3", "", "137", ""],
+               f"{args} csv {c}")
+        t = [line.split() for line in run(*args, "-i", f"{H}/exit.txt").stdout.decode().splitlines()]
+        expect(t[0][-2:] == ["Exit", "Command"] and
+               [x[-2] for x in t[1:]] == ["3", "-", "137", "-"], f"{args} table {t}")
+    # Export leaves out what the exit record says has exited: the first
+    # pid 80 and pid 81.
+    out = run("export", "-i", f"{H}/exit.txt").stdout.decode()
+    live = sorted((lb["pid"], lb["comm"]) for n, lb, _, _ in prom_parse(out)[0]
+                  if n == "taskmonitor_threads")
+    expect(live == [("80", "b"), ("82", "live")], f"export {live}")
+
+
+@test
 def export_output_file():
     with tempfile.TemporaryDirectory() as d:
         f = f"{d}/taskmonitor.prom"

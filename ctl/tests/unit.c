@@ -69,6 +69,14 @@ static void test_parse_fields(void)
 	CHECK(parse(L1, &s, &why) == TM_LINE_SAMPLE && s.ppid == 0 &&
 		      s.rbytes == 0 && s.wbytes == 0 && !s.has_io,
 	      "0.1.0 line after 0.2.0");
+	CHECK(!s.has_exit, "exit record without the key");
+	/* The exit record: its status is the newest key. */
+	CHECK(parse(L1 " start 5 comm x ppid 1 rbytes 2 wbytes 3 exit 137", &s,
+		    &why) == TM_LINE_SAMPLE && s.has_exit && s.exit == 137 &&
+		      s.wbytes == 3, "exit record");
+	CHECK(parse(L1 " start 5 comm x ppid 1 rbytes 2 wbytes 3", &s, &why) ==
+		      TM_LINE_SAMPLE && !s.has_exit, "exit kept from the line before");
+	CHECK(parse(L1 " exit -1", &s, &why) == TM_LINE_ERROR, "exit -1");
 	/* Both keys or no I/O: a rate needs the two counters. */
 	CHECK(parse(L1 " wbytes 3", &s, &why) == TM_LINE_SAMPLE && !s.has_io,
 	      "wbytes alone taken for I/O");
@@ -190,6 +198,14 @@ static void test_same_process(void)
 	CHECK(!tm_same_process(&a, &b), "rbytes goes down");
 	b.rbytes = 1;
 	CHECK(tm_same_process(&a, &b), "same I/O counters");
+	/* Nothing follows an exit record, even with rising counters. */
+	a = mk(5, 100, 100, 1000);
+	b = mk(5, 200, 100, 2000);
+	a.has_exit = true;
+	CHECK(!tm_same_process(&a, &b), "a sample after the exit record");
+	a.has_exit = false;
+	b.has_exit = true;
+	CHECK(tm_same_process(&a, &b), "the exit record after a sample");
 	/* With start: it decides alone. */
 	a = mk(5, 100, 100, 1000);
 	b = mk(5, 200, 100, 2000);
