@@ -287,3 +287,121 @@ test_ctl_export_live() {
 	fi
 	kill "$a" "$b"
 }
+
+# io_key PID KEY: KEY's number (read_bytes, write_bytes) in /proc/PID/io.
+io_key() {
+	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/io"
+}
+
+# kib_sum PID FIELD: the sum over show's rows of PID of FIELD (a KiB/s
+# rate) times the row's interval_s: the KiB the rates account for.
+kib_sum() {
+	$CTL show "$1" --json | awk -v f="\"$2\":" '{
+		match($0, /"interval_s":[0-9.]+/); i = substr($0, RSTART + 13, RLENGTH - 13)
+		match($0, f "[0-9.]+"); r = substr($0, RSTART + length(f), RLENGTH - length(f))
+		s += i * r } END { printf "%.3f", s }'
+}
+
+TM_TIMEOUT_test_ctl_show_io_against_proc=150
+
+# show's kB_wr/s and kB_rd/s, times each row's length and summed, equal
+# the growth of write_bytes and read_bytes in /proc/PID/io, which the
+# test reads itself while the process stands still (blocked on a FIFO)
+# before and after its I/O.  The process is a shell that, let through,
+# has dd write and fsync SIZE bytes on a RAM disk (brd: the initramfs has
+# no storage I/O); dd's bytes join the shell's counters when the shell
+# reaps it, as /proc/PID/io counts a process.  A kernel without
+# CONFIG_TASK_IO_ACCOUNTING (no /proc/PID/io: the debug kernel) writes 0
+# for both keys: the rates must be 0.
+test_ctl_show_io_against_proc() {
+	size=$((4 * 1024 * 1024))
+	modprobe brd rd_nr=1 rd_size=16384 || fail "cannot load brd, the RAM disk the test writes to"
+	wait_for 10 test -b /dev/ram0 || fail "no /dev/ram0 after modprobe brd"
+	tm_load interval_ms=50
+	mkfifo go || fail "test bug: cannot make a FIFO"
+	sh -c "read -r x <go; dd if=/dev/zero of=/dev/ram0 bs=65536 count=$((size / 65536)) conv=fsync 2>dd.err &&
+		echo done >ready; read -r x <go" &
+	p=$!
+	$CTL add "$p" || fail "add $p failed"
+	wait_samples 10 "$p" 2 || fail "no samples of $p"
+	io=/proc/self/io
+	if [ -e "$io" ]; then
+		r0=$(io_key "$p" read_bytes)
+		w0=$(io_key "$p" write_bytes)
+	fi
+	: >go
+	wait_for 60 file_is ready 'done' || fail "dd did not write $size bytes: $(cat dd.err)"
+	t=$(bt)
+	wait_for 10 after_at_least "$p" "$t" 2 || fail "no samples of $p after its I/O"
+	if [ -e "$io" ]; then
+		r1=$(io_key "$p" read_bytes)
+		w1=$(io_key "$p" write_bytes)
+	else
+		r0=0 w0=0 r1=0 w1=0
+	fi
+	echo stop >"$TC_SYS"
+	[ ! -e "$io" ] || [ $((w1 - w0)) -ge "$size" ] ||
+		fail "test bug: /proc/$p/io write_bytes grew by $((w1 - w0)), less than the $size bytes dd wrote"
+	wr=$(kib_sum "$p" wr_kib_per_s)
+	rd=$(kib_sum "$p" rd_kib_per_s)
+	note "show: $wr KiB written, $rd KiB read; /proc/$p/io: write_bytes $w0 -> $w1, read_bytes $r0 -> $r1"
+	# The rows print rates to 0.001 KiB/s and intervals to 1 us: far
+	# less than 1 KiB over the window.
+	awk -v g="$wr" -v w="$((w1 - w0))" 'BEGIN { d = g - w / 1024; exit !(d < 1 && d > -1) }' ||
+		fail "show: $wr KiB written over the window, /proc/$p/io: $(((w1 - w0) / 1024)) KiB"
+	awk -v g="$rd" -v r="$((r1 - r0))" 'BEGIN { d = g - r / 1024; exit !(d < 1 && d > -1) }' ||
+		fail "show: $rd KiB read over the window, /proc/$p/io: $(((r1 - r0) / 1024)) KiB"
+	kill "$p"
+	reap "$p"
+	rmmod brd || fail "cannot unload brd"
+}
+
+# list and show --summary give the status of a process whose history
+# ends with its exit record: the status wait reports to the test, an
+# exit code or 128 + the number of the signal that killed it; none while
+# it lives.
+test_ctl_exit_status() {
+	tm_load interval_ms=50
+	mkfifo ga gb || fail "test bug: cannot make a FIFO"
+	sh -c 'read -r x <ga; exit 7' &
+	a=$!
+	# shellcheck disable=SC2016 # $$ is the gated shell's own PID
+	sh -c 'read -r x <gb; kill -TERM $$' &
+	b=$!
+	$CTL add "$a" "$b" || fail "add $a $b failed"
+	for p in $a $b; do
+		wait_samples 10 "$p" 1 || fail "no sample of $p"
+		row=$($CTL list --json | grep "\"pid\":$p,")
+		case $row in
+		*'"state":"live"'*'"exit":null}') ;;
+		*) fail "live $p listed as '$row', wanted live and exit null" ;;
+		esac
+	done
+	: >ga
+	: >gb
+	reap "$a"
+	ra=$?
+	reap "$b"
+	rb=$?
+	if [ "$ra" != 7 ] || [ "$rb" != 143 ]; then
+		fail "test bug: wait gave $ra and $rb, wanted 7 and 143"
+	fi
+	for p in $a $b; do
+		wait_for 10 grep -q "^pid $p .* exit [0-9]*$" "$TC_DEV" || fail "no exit record of $p"
+	done
+	echo stop >"$TC_SYS"
+	for x in "$a $ra" "$b $rb"; do
+		p=${x% *}
+		rc=${x#* }
+		row=$($CTL list --json | grep "\"pid\":$p,")
+		case $row in
+		*'"state":"exited"'*) ;;
+		*) fail "list of $p: '$row', wanted exited" ;;
+		esac
+		[ "$(jnum "$row" exit)" = "$rc" ] || fail "list of $p: '$row', wanted exit $rc"
+		row=$($CTL show "$p" --summary --json)
+		[ "$(jnum "$row" exit)" = "$rc" ] || fail "show --summary of $p: '$row', wanted exit $rc"
+		row=$($CTL list --csv | grep "^$p,")
+		[ "${row##*,}" = "$rc" ] || fail "list --csv of $p: '$row', wanted $rc last"
+	done
+}
