@@ -159,15 +159,13 @@ test_exit_threads_monotonic() {
 	wait_for 60 file_is st "running 4" || fail "burner did not start"
 	tm_load target="$b" interval_ms=10 max_samples=0
 	for left in 3 2 1; do
-		t=$(bt)
-		wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples with $((left + 1)) workers"
+		sampler_wakes 3
 		kill -USR1 "$b"
 		wait_for 60 file_is st "running $left" || fail "burner thread did not exit ($(cat st))"
 		thr=$(status_val "$b" Threads)
 		[ "$thr" = $((left + 1)) ] || fail "test bug: Threads: $thr with $left workers"
 	done
-	t=$(bt)
-	wait_for 10 after_at_least "$b" "$t" 3 || fail "no samples with 1 worker"
+	sampler_wakes 3
 	kill -USR2 "$b"
 	wait_for 60 file_is st "paused 1" || fail "burner did not pause"
 	t=$(bt)
