@@ -18,23 +18,14 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "hexval.h"
+
 static volatile sig_atomic_t next;
 
 static void on_usr1(int sig)
 {
 	(void)sig;
 	next = 1;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Decodes ARG into OUT (of SIZE bytes); returns the length. */

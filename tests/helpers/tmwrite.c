@@ -19,17 +19,7 @@
 #include <unistd.h>
 
 #include "errname.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hexval.h"
 
 /* Interprets the escapes of s in place; returns the new length. */
 static size_t unescape(char *s)
