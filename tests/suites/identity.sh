@@ -55,6 +55,8 @@ test_comm_follows_exec() {
 	tm_load interval_ms=20
 	namer -x ready before &
 	n=$!
+	# Added once named: a sample of its first name, namer, would come first.
+	wait_for 10 file_is ready 1 || fail "namer $n did not take its name"
 	expect_write "$TC_DEV" "$n" OK
 	check_names "$n" before
 	wait_for 10 sh -c "[ \"\$(cat /proc/$n/comm)\" = sleep ]" || fail "namer $n did not exec sleep"
