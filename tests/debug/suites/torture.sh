@@ -192,9 +192,13 @@ test_torture_memory_edge() {
 		fail "the shrinker gave nothing back under pressure: the oldest sample of $p is still ts $first0"
 	# The histories hold some 10^5 samples by now, and a whole read of
 	# them takes minutes on this kernel: cap them before the reads below.
+	# The kernel log's time stamps on each step show which one is slow.
+	echo "tm-torture: memory_edge: capping the histories" >/dev/kmsg
 	echo 100 >"$DBG_PARAMS/max_samples"
+	echo "tm-torture: memory_edge: waiting for a new sample" >/dev/kmsg
 	wait_for 120 newest_sample_after "$p" "$(boottime)" ||
 		fail "sampling stopped after the memory hog"
+	echo "tm-torture: memory_edge: counting the processes" >/dev/kmsg
 	[ "$(pids_listed)" = 8 ] || fail "only $(pids_listed) of 8 processes kept samples"
 	dbg_unload
 }
