@@ -161,7 +161,7 @@ static bool store_num(struct tm_sample *s, int key, uint64_t v)
 	return true;
 }
 
-static int hex_digit(char c)
+int tm_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -186,7 +186,7 @@ static const char *decode_comm(struct tm_sample *s, const char *v,
 		int hi, lo;
 
 		if (c == '\\' && end - v >= 3 && v[0] == 'x' &&
-		    (hi = hex_digit(v[1])) >= 0 && (lo = hex_digit(v[2])) >= 0) {
+		    (hi = tm_hex_digit(v[1])) >= 0 && (lo = tm_hex_digit(v[2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			v += 3;
 		}

@@ -59,6 +59,9 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
  * when both carry `start` and it differs, when time does not go forward
  * or when a cumulative counter goes down (a reused PID).
  */
+/* The value of lower-case hex digit C (as comm's \xHH escapes use), or -1. */
+int tm_hex_digit(char c);
+
 bool tm_same_process(const struct tm_sample *a, const struct tm_sample *b);
 
 /* The rates of the interval from A to B (B later, same process). */

@@ -207,15 +207,6 @@ static void write_comm(FILE *f, long pid, const char *name)
 	putc('\n', f);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Read a "# comm PID NAME" line into W; false if LINE is not one. */
 static bool read_comm(struct walker *w, const char *line, size_t len)
 {
@@ -231,8 +222,8 @@ static bool read_comm(struct walker *w, const char *line, size_t len)
 		return false;
 	while (p < end && n < sizeof(w->comm) - 1) {
 		if (*p == '\\' && end - p >= 4 && p[1] == 'x' &&
-		    hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
-			w->comm[n++] = (char)(hexval(p[2]) * 16 + hexval(p[3]));
+		    tm_hex_digit(p[2]) >= 0 && tm_hex_digit(p[3]) >= 0) {
+			w->comm[n++] = (char)(tm_hex_digit(p[2]) * 16 + tm_hex_digit(p[3]));
 			p += 4;
 		} else {
 			w->comm[n++] = *p++;
