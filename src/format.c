@@ -108,15 +108,22 @@ int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sysfs_emit_sample);
 
-int tm_sample_line_len(pid_t nr, const struct task_sample *s)
+int tm_format_sample(char *buf, size_t size, pid_t nr,
+		     const struct task_sample *s)
 {
 	char comm[TM_COMM_ESCAPED_MAX], exit[TM_EXIT_KEY_MAX];
 
 	tm_comm_escape(s->comm, comm);
-	return snprintf(NULL, 0, TM_LINE_FMT, nr, s->utime, s->stime, s->ts,
+	return snprintf(buf, size, TM_LINE_FMT, nr, s->utime, s->stime, s->ts,
 			tm_pages_to_kib(s->rss), tm_pages_to_kib(s->vsz),
 			s->minflt, s->majflt, s->nvcsw, s->nivcsw, s->threads,
 			s->start, comm, s->ppid, s->rbytes, s->wbytes,
 			tm_exit_key(s, exit));
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_format_sample);
+
+int tm_sample_line_len(pid_t nr, const struct task_sample *s)
+{
+	return tm_format_sample(NULL, 0, nr, s);
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_sample_line_len);

@@ -35,6 +35,19 @@ void tm_seq_put_sample(struct seq_file *m, pid_t nr,
 int tm_sysfs_emit_sample(char *buf, int at, pid_t nr,
 			 const struct task_sample *s);
 
+/*
+ * The longest line: every number at its widest, comm fully escaped, the
+ * exit key.
+ */
+#define TM_LINE_MAX 640
+
+/*
+ * Writes the same line into @buf of @size bytes (snprintf()); returns
+ * its length, which is @size or more if it did not fit.
+ */
+int tm_format_sample(char *buf, size_t size, pid_t nr,
+		     const struct task_sample *s);
+
 /* The length of that line. */
 int tm_sample_line_len(pid_t nr, const struct task_sample *s);
 

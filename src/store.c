@@ -184,7 +184,9 @@ static void tm_history_append_locked(struct tm_history *h,
 				     struct task_sample *s)
 {
 	s->next = NULL;
-	s->seq = h->next_seq++;
+	s->seq = h->next_seq;
+	/* Read without the lock by the follow-mode streams. */
+	WRITE_ONCE(h->next_seq, h->next_seq + 1);
 	if (h->tail)
 		h->tail->next = s;
 	else
@@ -305,11 +307,12 @@ unsigned int tm_history_copy(struct tm_history *h, struct pid_namespace *ns,
 	unsigned int n = 0;
 
 	mutex_lock(&h->lock);
-	if (!prev && h->tail)
+	if (end && !prev && h->tail)
 		*end = h->tail->seq;
 	/* Histories lose samples only at their head: resume there. */
 	s = !prev || prev->next == TM_SAMPLE_UNLINKED ? h->head : prev->next;
-	for (; s && n < max && !tm_seq_after(s->seq, *end); s = s->next) {
+	for (; s && n < max && !(end && tm_seq_after(s->seq, *end));
+	     s = s->next) {
 		tm_sample_copy(&dst[n++], s, ns);
 		copied = s;
 	}
@@ -324,6 +327,17 @@ unsigned int tm_history_copy(struct tm_history *h, struct pid_namespace *ns,
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_history_copy);
+
+bool tm_history_first_seq(struct tm_history *h, u32 *seq)
+{
+	bool live;
+
+	mutex_lock(&h->lock);
+	live = !h->cleared;
+	*seq = h->head ? h->head->seq : h->next_seq;
+	mutex_unlock(&h->lock);
+	return live;
+}
 
 /* Reclaim. */
 

@@ -164,15 +164,23 @@ bool tm_history_is_paused(void);
 /*
  * Copies to @dst up to @max samples of @h that follow *@last (from the
  * head if *@last is NULL or was dropped), and moves *@last, a reference,
- * to the last one copied.  A reader's view of a history is the history
- * as it stood when the reader reached it: a first call (*@last NULL)
- * sets *@end to the seq of the newest sample then, and no call copies a
- * sample after *@end.  The copies are for a reader in @ns (see
- * tm_sample_copy()).  Returns how many; 0 at the end of that view.
+ * to the last one copied.  A plain reader's view of a history is the
+ * history as it stood when the reader reached it: a first call (*@last
+ * NULL) sets *@end to the seq of the newest sample then, and no call
+ * copies a sample after *@end.  With @end NULL (the follow-mode stream)
+ * every sample there is may be copied.  The copies are for a reader in
+ * @ns (see tm_sample_copy()).  Returns how many; 0 at the end of that
+ * view.
  */
 unsigned int tm_history_copy(struct tm_history *h, struct pid_namespace *ns,
 			     struct task_sample **last, u32 *end,
 			     struct task_sample *dst, unsigned int max);
+
+/*
+ * The seq of @h's oldest sample, or of the next one appended if it has
+ * none, in *@seq; false if @h was cleared for good.
+ */
+bool tm_history_first_seq(struct tm_history *h, u32 *seq);
 
 /* How many samples all the histories hold together. */
 long tm_history_samples(void);
