@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The write protocol: one command per write(), "PID" to monitor a process
- * and "-PID" to forget it.  The number is read by kstrtoint(), after the
- * checks that keep the documented strictness: kstrtoint() would also
- * take a '+' sign, leading zeros and a NUL before the end of the write.
+ * The write protocol: one command per write(), "PID" to monitor a process,
+ * "-PID" to forget it, "follow" to turn the file into a stream.  The
+ * number is read by kstrtoint(), after the checks that keep the
+ * documented strictness: kstrtoint() would also take a '+' sign, leading
+ * zeros and a NUL before the end of the write.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +16,7 @@
 
 #include "compat.h"
 #include "command.h"
+#include "reader.h"
 #include "tasks.h"
 
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
@@ -39,6 +41,17 @@ int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr)
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_cmd_parse);
 
+bool tm_cmd_is_follow(const char *buf, size_t len)
+{
+	static const char word[] = "follow";
+	size_t n = sizeof(word) - 1;
+
+	if (len == n + 1 && buf[n] == '\n')
+		len = n;
+	return len == n && !memcmp(buf, word, n);
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_cmd_is_follow);
+
 ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos)
 {
@@ -53,6 +66,10 @@ ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 	/* Copied before any lock is taken: a fault here may reclaim. */
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
+	if (tm_cmd_is_follow(buf, count)) {
+		err = tm_reader_follow(file);
+		return err ? err : count;
+	}
 	err = tm_cmd_parse(buf, count, &remove, &nr);
 	if (err)
 		return err;

@@ -16,6 +16,9 @@ struct file;
  */
 int tm_cmd_parse(const char *buf, size_t len, bool *remove, pid_t *nr);
 
+/* Whether the command is "follow", with at most one trailing newline. */
+bool tm_cmd_is_follow(const char *buf, size_t len);
+
 /* The write() of the debugfs file and of /dev/taskmonitor. */
 ssize_t tm_cmd_write(struct file *file, const char __user *ubuf, size_t count,
 		     loff_t *ppos);

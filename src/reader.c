@@ -21,6 +21,10 @@
  * lock and hands out the copies, one seq_file record per sample: a
  * sample taken or reclaimed meanwhile may or may not show, as with any
  * read in progress.
+ *
+ * A file written "follow" turns into a stream (stream.c) for good.  The
+ * stream is published once, with a release, so that a read racing
+ * with the write sees it whole or not at all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,12 +39,14 @@
 #include "format.h"
 #include "tasks.h"
 #include "store.h"
+#include "stream.h"
 #include "reader.h"
 
 /* Samples copied at each visit of a history. */
 #define TM_SEQ_BATCH 32
 
 struct tm_iter {
+	struct tm_stream *stream; /* set once by "follow", or NULL */
 	struct pid_namespace *ns; /* the opener's */
 	struct tm_access acc; /* the opener's */
 	struct tm_task *task; /* referenced, or NULL */
@@ -174,11 +180,42 @@ static int tm_seq_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static struct tm_stream *tm_file_stream(struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tm_iter *it = m->private;
+
+	/* Pairs with the release of tm_reader_follow(). */
+	return smp_load_acquire(&it->stream);
+}
+
+int tm_reader_follow(struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tm_iter *it = m->private;
+	struct tm_stream *st;
+
+	if (tm_file_stream(file))
+		return 0;
+	st = tm_stream_create(it->ns, &it->acc);
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	/*
+	 * Following twice at once: the first one stays.  The release pairs
+	 * with tm_file_stream()'s acquire: the stream is seen whole.
+	 */
+	if (cmpxchg_release(&it->stream, NULL, st))
+		tm_stream_destroy(st);
+	return 0;
+}
+
 static int tm_seq_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct tm_iter *it = m->private;
 
+	if (it->stream)
+		tm_stream_destroy(it->stream);
 	tm_iter_drop(it);
 	put_pid_ns(it->ns);
 	return seq_release_private(inode, file);

@@ -203,6 +203,16 @@ struct tm_task *tm_task_find_rcu(struct pid *pid)
 	return NULL;
 }
 
+u64 tm_tasks_last_id(void)
+{
+	u64 id;
+
+	mutex_lock(&tm_tasks_lock);
+	id = tm_next_id;
+	mutex_unlock(&tm_tasks_lock);
+	return id;
+}
+
 bool tm_tasks_listed(void)
 {
 	return READ_ONCE(tm_nr_tasks);

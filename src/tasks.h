@@ -104,6 +104,9 @@ void tm_task_sample(struct tm_task *t, unsigned int cap);
 /* Samples every listed task that has not exited: one sweep. */
 void tm_tasks_sample(unsigned int cap);
 
+/* The id of the task listed last (0 if none ever was). */
+u64 tm_tasks_last_id(void);
+
 /* Whether any process is listed (read without a lock, for the probe). */
 bool tm_tasks_listed(void);
 
