@@ -22,8 +22,9 @@
  * sample taken or reclaimed meanwhile may or may not show, as with any
  * read in progress.
  *
- * A file written "follow" turns into a stream (stream.c) for good.  The
- * stream is published once, with a release, so that a read racing
+ * A file written "follow" turns into a stream (stream.c) for good: its
+ * reads and polls go there, since seq_file can neither block nor poll.
+ * The stream is published once, with a release, so that a read racing
  * with the write sees it whole or not at all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -209,6 +210,26 @@ int tm_reader_follow(struct file *file)
 	return 0;
 }
 
+static ssize_t tm_history_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct tm_stream *st = tm_file_stream(file);
+
+	if (st)
+		return tm_stream_read(st, file, ubuf, count);
+	return seq_read(file, ubuf, count, ppos);
+}
+
+static __poll_t tm_history_poll(struct file *file, poll_table *wait)
+{
+	struct tm_stream *st = tm_file_stream(file);
+
+	if (st)
+		return tm_stream_poll(st, file, wait);
+	/* A plain read never blocks, as with a file without poll(). */
+	return DEFAULT_POLLMASK;
+}
+
 static int tm_seq_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
@@ -224,7 +245,8 @@ static int tm_seq_release(struct inode *inode, struct file *file)
 const struct file_operations tm_history_fops = {
 	.owner = THIS_MODULE,
 	.open = tm_seq_open,
-	.read = seq_read,
+	.read = tm_history_read,
+	.poll = tm_history_poll,
 	.llseek = seq_lseek,
 	.write = tm_cmd_write,
 	.release = tm_seq_release,

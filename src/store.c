@@ -42,6 +42,7 @@
 #include "compat.h"
 #include "procstat.h"
 #include "store.h"
+#include "stream.h"
 
 static struct kmem_cache *tm_sample_cache;
 static mempool_t *tm_sample_pool;
@@ -276,6 +277,7 @@ bool tm_history_add_locked(struct tm_history *h, struct task_sample *s,
 	while (h->nr_samples > limit)
 		tm_history_drop_oldest_locked(h);
 	rcu_read_unlock();
+	tm_stream_appended();
 	return true;
 }
 

@@ -53,6 +53,7 @@
 #include "params.h"
 #include "procstat.h"
 #include "exitrec.h"
+#include "stream.h"
 
 VISIBLE_IF_KUNIT struct list_head tm_tasks = LIST_HEAD_INIT(tm_tasks);
 EXPORT_SYMBOL_IF_KUNIT(tm_tasks);
@@ -398,6 +399,7 @@ static void tm_tasks_dispose(struct list_head *victims)
 		list_del_init(&t->exited_node);
 		/* Free the history now, even if a reader still holds @t. */
 		tm_history_clear(&t->history);
+		tm_stream_task_removed(t);
 		tm_task_put(t);
 	}
 }
