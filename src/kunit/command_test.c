@@ -215,10 +215,44 @@ static void tm_cmd_parse_random(struct kunit *test)
 	}
 }
 
+/*
+ * "follow" is the six letters and at most one newline, read from a
+ * buffer of exactly the write's size (KASAN sees any read past it).
+ */
+static void tm_cmd_follow_word(struct kunit *test)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		bool follow;
+	} cases[] = {
+		{ "follow", 6, true },	    { "follow\n", 7, true },
+		{ "follow\n\n", 8, false }, { "follow ", 7, false },
+		{ " follow", 7, false },    { "Follow", 6, false },
+		{ "followx", 7, false },    { "follo", 5, false },
+		{ "follow\0", 7, false },   { "", 0, false },
+		{ "+follow", 7, false },    { "\n", 1, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t len = cases[i].len;
+		char *buf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		memcpy(buf, cases[i].in, len);
+		KUNIT_EXPECT_EQ_MSG(test, tm_cmd_is_follow(buf, len),
+				    cases[i].follow, "input %*ph", (int)len,
+				    cases[i].in);
+		kunit_kfree(test, buf);
+	}
+}
+
 static struct kunit_case tm_cmd_test_cases[] = {
 	KUNIT_CASE_PARAM(tm_cmd_parse_table, tm_cmd_gen_params),
 	KUNIT_CASE(tm_cmd_parse_roundtrip),
 	KUNIT_CASE(tm_cmd_parse_random),
+	KUNIT_CASE(tm_cmd_follow_word),
 	{}
 };
 

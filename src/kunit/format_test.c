@@ -101,6 +101,12 @@ static size_t tm_format_check(struct kunit *test, pid_t nr,
 	/* sysfs: at an offset, as the second line of a page. */
 	KUNIT_EXPECT_EQ(test, tm_sysfs_emit_sample(page, 7, nr, s), wlen);
 	KUNIT_EXPECT_STREQ(test, page + 7, want);
+	/* Into a plain buffer (follow mode), and the longest fits. */
+	KUNIT_EXPECT_EQ(test, tm_format_sample(got, TM_TEST_LINE_MAX, nr, s),
+			wlen);
+	KUNIT_EXPECT_STREQ(test, got, want);
+	KUNIT_EXPECT_LT(test, wlen, TM_LINE_MAX);
+	KUNIT_EXPECT_GE(test, tm_format_sample(got, len, nr, s), (int)len);
 	/* A line that does not fit leaves the buffer marked full. */
 	tm_format_seq(got, len - 1, nr, s, &overflow);
 	KUNIT_EXPECT_TRUE(test, overflow);
