@@ -111,6 +111,23 @@ function median(list,    p) {
 		ivs[++niv] = iv
 		for (x in V)
 			G[iv, x] = V[x]
+	} else if (what == "follow") {
+		# The reader's CPU time per new sample it gets: each line of
+		# the follower; one per process per pass of the re-reader.
+		fl_tasks = V["tasks"]
+		fl_hist = V["history"]
+		if (V["how"] == "follow") {
+			fl_per[V["rep"]] = V["cpu_ns"] / V["lines"]
+			fl_f = fl_f " " fl_per[V["rep"]]
+			fl_lost += V["lost"]
+			fl_lines += V["lines"]
+		} else {
+			fl_pass = fl_pass " " V["cpu_ns"] / V["passes"]
+			fr_per[V["rep"]] = V["cpu_ns"] / (V["passes"] * V["tasks"])
+			fl_r = fl_r " " fr_per[V["rep"]]
+		}
+		if (V["rep"] > reps)
+			reps = V["rep"]
 	} else if (what == "gaphist") {
 		f = dat "/gaps-" V["interval_ms"] ".dat"
 		hist_total[V["interval_ms"]] += V["count"]
@@ -300,6 +317,21 @@ END {
 		}
 		print "(late: gaps over 1.5 intervals, i.e. a missed deadline; on-time mean: mean of the other gaps;"
 		print " phase: median offset of the on-time samples from their task's grid of deadlines, per sixth)"
+		print ""
+	}
+
+	if (fl_f != "" && fl_r != "") {
+		print "6. Getting the new samples: following vs re-reading the whole history (" fl_tasks " processes every 10 ms, " fl_hist " samples kept)"
+		fl_x = ""
+		for (r in fl_per)
+			if (r in fr_per)
+				fl_x = fl_x " " fr_per[r] / fl_per[r]
+		printf "| %-44s | %-34s | %-34s |\n", "reader", "CPU per new sample", "CPU per read of it all"
+		printf "|----------------------------------------------|------------------------------------|------------------------------------|\n"
+		printf "| %-44s | %-34s | %-34s |\n", "follower (\"follow\", blocking reads)", med_range(fl_f, "ns"), "-"
+		printf "| %-44s | %-34s | %-34s |\n", "re-reader (whole history once per interval)", med_range(fl_r, "ns"), med_range(fl_pass, "ns")
+		printf "| %-44s | %-34s | %-34s |\n", "re-reader / follower (goal: at least 10x)", med_range(fl_x, "x"), "-"
+		printf "(the follower got %d lines, %d of them reported lost; a re-read gives one new sample per process)\n", fl_lines, fl_lost
 		print ""
 	}
 

@@ -12,7 +12,7 @@
 # turns them into a table (bench/report.awk) and PNG figures (gnuplot,
 # bench/plots.gp).  See bench/README.md.
 #
-#   bench/run.sh [--smoke | --ab 'REV...' | --history] [--icount] [--kernel K]...
+#   bench/run.sh [--smoke | --ab 'REV...' | --history | --follow] [--icount] [--kernel K]...
 #                [--out DIR] [--no-readme] [--results FILE]
 #
 # --smoke      the tiny version that `make check` runs: N=10, a few
@@ -31,12 +31,17 @@
 #              (default "10000 100000 1000000") and $BENCH_REPEAT
 #              (default 3) change its sizes and repeats.  Never touches
 #              bench/README.md
+# --follow     only section 6 (a follow-mode reader against re-reading
+#              the whole history every interval), for work on the stream;
+#              $BENCH_FLW_TASKS, $BENCH_FLW_SAMPLES, $BENCH_FLW_SECONDS,
+#              $BENCH_FLW_PASSES and $BENCH_REPEAT change its sizes.
+#              Never touches bench/README.md
 # --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
 #              (Debian's 6.1 may hang bringing up its second vCPU under
 #              -icount: TM_SMP=1 boots it with one).  A full run under
-#              -icount measures sections 1, 2, 3 and 5 (gaps timed in
+#              -icount measures sections 1, 2, 3, 5 and 6 (gaps timed in
 #              instructions would mean nothing) and keeps its table
 #              apart: bench/results/table-<series>-icount.txt and its
 #              own block of bench/README.md; it draws no figure
@@ -71,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--smoke) mode=smoke ;;
 	--ab) mode=ab; IFS=', ' read -r -a ab_revs <<<"$2"; shift ;;
 	--history) mode=history; readme=0 ;;
+	--follow) mode=follow; readme=0 ;;
 	--icount) icount=1 ;;
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--out) out=$(realpath -m "$2"); shift ;;
@@ -138,7 +144,11 @@ BENCH_HIST_TASKS=10
 BENCH_HIST_SIZES='100 1000'
 BENCH_GAP_TASKS=10
 BENCH_GAP_SECONDS=2
-BENCH_GAP_INTERVALS=10"
+BENCH_GAP_INTERVALS=10
+BENCH_FLW_TASKS=10
+BENCH_FLW_SAMPLES=1000
+BENCH_FLW_SECONDS=1
+BENCH_FLW_PASSES=1"
 	mem=${BENCH_MEM:-1024}
 	;;
 ab)
@@ -149,6 +159,14 @@ BENCH_REPEAT=${BENCH_REPEAT:-5}"
 history)
 	conf="BENCH_MODE=history
 BENCH_HIST_SIZES='${BENCH_HIST_SIZES:-10000 100000 1000000}'
+BENCH_REPEAT=${BENCH_REPEAT:-3}"
+	;;
+follow)
+	conf="BENCH_MODE=follow
+BENCH_FLW_TASKS=${BENCH_FLW_TASKS:-1000}
+BENCH_FLW_SAMPLES=${BENCH_FLW_SAMPLES:-100000}
+BENCH_FLW_SECONDS=${BENCH_FLW_SECONDS:-5}
+BENCH_FLW_PASSES=${BENCH_FLW_PASSES:-5}
 BENCH_REPEAT=${BENCH_REPEAT:-3}"
 	;;
 *) conf=${BENCH_REPEAT:+BENCH_REPEAT=$BENCH_REPEAT} ;;
@@ -163,13 +181,15 @@ if [ $mode = ab ]; then
 	tests=bench/test_ab
 elif [ $mode = history ]; then
 	tests=bench/test_history
+elif [ $mode = follow ]; then
+	tests=bench/test_follow
 elif [ $mode = full ] && [ $icount = 1 ]; then
-	tests=bench/test_cost,bench/test_history
+	tests=bench/test_cost,bench/test_history,bench/test_follow
 fi
 # A full run under -icount has its own table and README block, no figures.
 tag=
 plots=1
-[ $mode != history ] || plots=0
+[ $mode != history ] && [ $mode != follow ] || plots=0
 if [ $icount = 1 ]; then
 	tag=-icount
 	plots=0
@@ -252,6 +272,8 @@ for k in "${kernels[@]}"; do
 	expect=("read src=debugfs" "read src=dev" "read src=tmpfs" mem reclaim)
 	[ $mode = history ] ||
 		expect+=("cost tool=module" "cost tool=pidstat" "cost tool=poller")
+	[ $mode = history ] || expect+=("follow how=follow" "follow how=reread")
+	[ $mode != follow ] || expect=("follow how=follow" "follow how=reread")
 	[ $plots = 0 ] || expect+=(gaps gaphist)
 	for what in "${expect[@]}"; do
 		grep -q "^TM-BENCH $what" "$raw" || problems+=("no '$what' result")

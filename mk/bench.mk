@@ -18,6 +18,9 @@
 #                      instructions instead of time (QEMU -icount)
 #   make bench-history only sections 2, 3 and 5 (memory, reading,
 #                      reclaim), for work on the reader
+#   make bench-follow  only section 6 (a follow-mode reader against
+#                      re-reading the whole history), for work on the
+#                      stream; BENCH_ICOUNT=1 counts instructions
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
@@ -32,7 +35,7 @@ BENCH_ICOUNT ?=
 
 CHECK_STAGES += check-bench-smoke
 
-.PHONY: bench bench-smoke bench-ab bench-history check-bench-smoke
+.PHONY: bench bench-smoke bench-ab bench-history bench-follow check-bench-smoke
 
 # After the guests, taskmonitorctl's speed goal (issue 14): host-side, a
 # few seconds once its histories exist (mk/ctl.mk, bench-ctl).
@@ -52,6 +55,10 @@ bench-ab:
 bench-history:
 	$(BENCH_TOP)/bench/run.sh --history $(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
+bench-follow:
+	$(BENCH_TOP)/bench/run.sh --follow $(if $(BENCH_ICOUNT),--icount) \
+		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
+
 check-bench-smoke: check-start
 	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
 	@$(BENCH_TOP)/bench/run.sh --smoke --results $(RESULTS)/bench-smoke.txt \
@@ -69,7 +76,8 @@ help::
 	@echo "                     interleaved in one guest; a few minutes per kernel"
 	@echo "  make bench-history  only memory, reading and reclaim (sections 2, 3, 5); a few"
 	@echo "                     minutes per kernel; BENCH_HIST_SIZES=\"10000 100000 1000000\""
-	@echo "  BENCH_ICOUNT=1     with bench or bench-ab: QEMU -icount, CPU time = instructions"
+	@echo "  make bench-follow  only following vs re-reading the whole history (section 6)"
+	@echo "  BENCH_ICOUNT=1     with bench, bench-ab or bench-follow: QEMU -icount, CPU time = instructions"
 	@echo "                     (1 ns each); bench then skips timeliness and has its own table"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
 	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"

@@ -23,6 +23,10 @@ BENCH_HIST_SIZES='10000 100000 1000000'
 BENCH_GAP_TASKS=100
 BENCH_GAP_SECONDS=60
 BENCH_GAP_INTERVALS='10 1'
+BENCH_FLW_TASKS=1000
+BENCH_FLW_SAMPLES=100000
+BENCH_FLW_SECONDS=5
+BENCH_FLW_PASSES=5
 # A/B mode (bench/run.sh --ab): the labels of the builds in /tm/ab/.
 BENCH_AB=
 # shellcheck disable=SC1091 # written by bench/run.sh
@@ -36,6 +40,8 @@ TM_TIMEOUT_test_history=2400
 TM_TIMEOUT_test_timeliness=1200
 # shellcheck disable=SC2034
 TM_TIMEOUT_test_ab=5400
+# shellcheck disable=SC2034
+TM_TIMEOUT_test_follow=2400
 
 B_DEV=/dev/taskmonitor
 B_DBG=/sys/kernel/debug/taskmonitor
@@ -347,6 +353,37 @@ test_timeliness() {
 	done
 	unspawn
 	clocksource_check timeliness
+}
+
+# Following vs re-reading: $BENCH_FLW_TASKS processes sampled every
+# 10 ms, their histories capped to $BENCH_FLW_SAMPLES samples in all.  A
+# follower (write "follow", then blocking reads) gets each new sample
+# once; a poller that wants the same must re-read the whole history
+# every interval, for one new sample per process.  Both costs are the
+# reader's own CPU time (user and kernel), from its schedstat; the
+# report divides them by the new samples each gets.
+test_follow() {
+	[ "$BENCH_MODE" != follow ] || out_env
+	n=$BENCH_FLW_TASKS
+	spawn "$n"
+	load interval_ms=10 max_samples=$((BENCH_FLW_SAMPLES / n))
+	add_all
+	echo start >"$B_SYS"
+	wait_history "$BENCH_FLW_SAMPLES"
+	rep=1
+	while [ $rep -le "$BENCH_REPEAT" ]; do
+		r=$(flwbench -f -d "$BENCH_FLW_SECONDS" "$B_DEV") || fail "flwbench -f: $r"
+		[ "$(kv lines "$r")" -gt 0 ] || fail "the follower got no line: $r"
+		out follow how=follow tasks="$n" history="$BENCH_FLW_SAMPLES" rep=$rep "$r"
+		r=$(flwbench -r -n "$BENCH_FLW_PASSES" "$B_DEV") || fail "flwbench -r: $r"
+		out follow how=reread tasks="$n" history="$BENCH_FLW_SAMPLES" rep=$rep \
+			passes="$BENCH_FLW_PASSES" "$r"
+		rep=$((rep + 1))
+	done
+	echo stop >"$B_SYS"
+	tm_unload
+	unspawn
+	clocksource_check follow
 }
 
 # A/B of module builds (bench/run.sh --ab): only the module's cost at
