@@ -64,6 +64,7 @@ VISIBLE_IF_KUNIT unsigned int tm_nr_tasks; /* listed; written under the lock */
 EXPORT_SYMBOL_IF_KUNIT(tm_nr_tasks);
 VISIBLE_IF_KUNIT u64 tm_next_id; /* under the lock */
 EXPORT_SYMBOL_IF_KUNIT(tm_next_id);
+static unsigned int tm_nr_followed; /* listed and followed; the lock */
 /*
  * The listed tasks by struct pid, for the duplicate check (changed under
  * the lock) and the exit probe (under RCU).
@@ -155,15 +156,17 @@ static bool tm_ids_allowed(kuid_t uid, kuid_t euid, const struct tm_access *acc)
 	       (uid_eq(uid, acc->euid) && uid_eq(euid, acc->euid));
 }
 
-VISIBLE_IF_KUNIT struct tm_task *tm_task_create(struct pid *pid, kuid_t uid,
-						kuid_t euid)
+/* A task for @pid, its samples charged to @memcg (a reference it keeps). */
+static struct tm_task *tm_task_alloc(struct pid *pid, kuid_t uid, kuid_t euid,
+				     struct mem_cgroup *memcg)
 {
 	struct tm_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
-	if (!t)
+	if (!t) {
+		tm_memcg_put(memcg);
 		return NULL;
-	/* Its samples are charged to whoever asked for them. */
-	t->memcg = tm_memcg_get_current();
+	}
+	t->memcg = memcg;
 	/* The exit probe may not allocate: its sample is set aside now. */
 	t->exit_sample = tm_sample_alloc_exit(t->memcg);
 	if (!t->exit_sample) {
@@ -181,16 +184,24 @@ VISIBLE_IF_KUNIT struct tm_task *tm_task_create(struct pid *pid, kuid_t uid,
 	t->euid = euid;
 	return t;
 }
-EXPORT_SYMBOL_IF_KUNIT(tm_task_create);
 
-static bool tm_task_listed_locked(struct pid *pid)
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the tests, which list tasks by hand: charged to the caller. */
+struct tm_task *tm_task_create(struct pid *pid, kuid_t uid, kuid_t euid)
+{
+	return tm_task_alloc(pid, uid, euid, tm_memcg_get_current());
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_task_create);
+#endif
+
+static struct tm_task *tm_task_find_locked(struct pid *pid)
 {
 	struct tm_task *t;
 
 	hash_for_each_possible(tm_tasks_by_pid, t, pid_node, (unsigned long)pid)
 		if (t->pid == pid)
-			return true;
-	return false;
+			return t;
+	return NULL;
 }
 
 struct tm_task *tm_task_find_rcu(struct pid *pid)
@@ -217,6 +228,11 @@ u64 tm_tasks_last_id(void)
 bool tm_tasks_listed(void)
 {
 	return READ_ONCE(tm_nr_tasks);
+}
+
+bool tm_tasks_followed(void)
+{
+	return READ_ONCE(tm_nr_followed);
 }
 
 static struct tm_user *tm_user_find_locked(kuid_t euid)
@@ -272,7 +288,7 @@ static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
 {
 	int err;
 
-	if (tm_task_listed_locked(t->pid))
+	if (tm_task_find_locked(t->pid))
 		return -EEXIST;
 	if (tm_nr_tasks >= tm_max_tasks())
 		return -ENOSPC;
@@ -281,8 +297,24 @@ static int tm_task_link_locked(struct tm_task *t, const struct tm_access *acc,
 		return err;
 	t->id = ++tm_next_id;
 	list_add_tail_rcu(&t->node, &tm_tasks);
+	/* Publishes @t, "followed" included, to the probes. */
 	hash_add_rcu(tm_tasks_by_pid, &t->pid_node, (unsigned long)t->pid);
 	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks + 1);
+	if (t->followed)
+		WRITE_ONCE(tm_nr_followed, tm_nr_followed + 1);
+	return 0;
+}
+
+/* Follows the listed @t for @acc: -EEXIST if it is followed already. */
+static int tm_task_follow_listed_locked(struct tm_task *t,
+					const struct tm_access *acc)
+{
+	if (t->followed)
+		return -EEXIST;
+	t->follow_acc = *acc;
+	/* The probe that sees "followed" sees @follow_acc too. */
+	smp_store_release(&t->followed, true);
+	WRITE_ONCE(tm_nr_followed, tm_nr_followed + 1);
 	return 0;
 }
 
@@ -302,12 +334,58 @@ static void tm_task_unlink_locked(struct tm_task *t, struct list_head *victims)
 	tm_user_uncharge_locked(t);
 	t->removed = true;
 	WRITE_ONCE(tm_nr_tasks, tm_nr_tasks - 1);
+	if (t->followed)
+		WRITE_ONCE(tm_nr_followed, tm_nr_followed - 1);
 }
 
-static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
+/*
+ * Lists @pid, owned by @uid/@euid, as added by @acc, its samples charged
+ * to @memcg (a reference the call takes over).  With @follow it is
+ * followed too, also if it was listed already: then the answer is
+ * -EEXIST only if it was followed already.  *@out, if given, gets a
+ * reference to the task listed for @pid on success and on -EEXIST.
+ */
+static int tm_task_insert(struct pid *pid, kuid_t uid, kuid_t euid,
+			  const struct tm_access *acc, struct mem_cgroup *memcg,
+			  bool follow, struct tm_task **out)
 {
 	struct tm_user *spare = NULL;
-	struct tm_task *t;
+	struct tm_task *t, *listed = NULL;
+	int err = -ENOMEM;
+
+	t = tm_task_alloc(pid, uid, euid, memcg);
+	if (!acc->admin)
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!t || (!acc->admin && !spare))
+		goto out;
+	if (follow) {
+		t->followed = true;
+		t->follow_acc = *acc;
+	}
+	mutex_lock(&tm_tasks_lock);
+	err = tm_task_link_locked(t, acc, &spare);
+	if (!err)
+		listed = t;
+	else if (err == -EEXIST)
+		listed = tm_task_find_locked(pid);
+	if (err == -EEXIST && follow)
+		err = tm_task_follow_listed_locked(listed, acc);
+	if (listed && out) {
+		kref_get(&listed->ref);
+		*out = listed;
+	}
+	mutex_unlock(&tm_tasks_lock);
+out:
+	kfree(spare);
+	if (t && listed != t)
+		tm_task_put(t);
+	return err;
+}
+
+/* Lists (@follow: and follows) @pid for @acc, if @acc may add it. */
+static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc,
+			   bool follow)
+{
 	kuid_t uid, euid;
 	int err;
 
@@ -316,21 +394,8 @@ static int tm_task_add_pid(struct pid *pid, const struct tm_access *acc)
 		return err;
 	if (!tm_ids_allowed(uid, euid, acc))
 		return -EPERM;
-
-	t = tm_task_create(pid, uid, euid);
-	if (!acc->admin)
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!t || (!acc->admin && !spare)) {
-		err = -ENOMEM;
-	} else {
-		mutex_lock(&tm_tasks_lock);
-		err = tm_task_link_locked(t, acc, &spare);
-		mutex_unlock(&tm_tasks_lock);
-	}
-	kfree(spare);
-	if (err && t)
-		tm_task_put(t);
-	return err;
+	return tm_task_insert(pid, uid, euid, acc, tm_memcg_get_current(),
+			      follow, NULL);
 }
 
 /* @nr is looked up in the caller's PID namespace. */
@@ -341,11 +406,25 @@ int tm_task_add(pid_t nr, const struct tm_access *acc)
 
 	if (!pid)
 		return -ESRCH;
-	err = tm_task_add_pid(pid, acc);
+	err = tm_task_add_pid(pid, acc, false);
 	put_pid(pid);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_task_add);
+
+/* The permission of a plain add is judged here, once, on @nr alone. */
+int tm_task_follow(pid_t nr, const struct tm_access *acc)
+{
+	struct pid *pid = find_get_pid(nr);
+	int err;
+
+	if (!pid)
+		return -ESRCH;
+	err = tm_task_add_pid(pid, acc, true);
+	put_pid(pid);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(tm_task_follow);
 
 bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc)
 {

@@ -22,6 +22,16 @@ struct task_struct;
 struct tm_user;
 
 /*
+ * What a file's user may do, decided when the file was opened: with
+ * CAP_SYS_ADMIN in the initial user namespace (@admin), any process;
+ * otherwise only processes whose real and effective UIDs equal @euid.
+ */
+struct tm_access {
+	kuid_t euid;
+	bool admin;
+};
+
+/*
  * A monitored process.  The global list of them is changed under
  * tm_tasks_lock and may be walked under RCU or SRCU (tasks.c); its
  * history has its own lock (store.c).
@@ -43,6 +53,13 @@ struct tm_task {
 	bool removed; /* off the list (tm_tasks_lock) */
 	bool exited; /* no longer sampled (READ_ONCE) */
 	struct tm_comm comm; /* at its last sample: the sampler's */
+	/*
+	 * Following (follow.c): the processes it forks are listed too, as
+	 * added by @follow_acc.  Both are set once, under tm_tasks_lock,
+	 * before @followed turns true (read by the fork probe under RCU).
+	 */
+	bool followed;
+	struct tm_access follow_acc;
 	struct tm_history history;
 
 	/*
@@ -65,16 +82,6 @@ struct tm_task {
 /* Takes every task off the list and frees its history (unload). */
 void tm_tasks_exit(void);
 
-/*
- * What a file's user may do, decided when the file was opened: with
- * CAP_SYS_ADMIN in the initial user namespace (@admin), any process;
- * otherwise only processes whose real and effective UIDs equal @euid.
- */
-struct tm_access {
-	kuid_t euid;
-	bool admin;
-};
-
 /* The rights of @file's opener (its f_cred, kept for the file's life). */
 void tm_access_of_file(const struct file *file, struct tm_access *acc);
 /* The rights of the calling process, for files that get no struct file. */
@@ -90,6 +97,11 @@ bool tm_task_allowed(struct tm_task *t, const struct tm_access *acc);
  * listed), -EDQUOT (a non-administrator's max_user_tasks) or -ENOMEM.
  */
 int tm_task_add(pid_t nr, const struct tm_access *acc);
+/*
+ * Lists the process @nr as tm_task_add() does and follows it: -EEXIST
+ * only if it is followed already (a listed one becomes followed).
+ */
+int tm_task_follow(pid_t nr, const struct tm_access *acc);
 int tm_task_remove(pid_t nr, const struct tm_access *acc);
 void tm_task_put(struct tm_task *t);
 
@@ -109,6 +121,8 @@ u64 tm_tasks_last_id(void);
 
 /* Whether any process is listed (read without a lock, for the probe). */
 bool tm_tasks_listed(void);
+/* Whether any listed process is followed (likewise). */
+bool tm_tasks_followed(void);
 
 /*
  * The listed task of the process whose thread-group ID is @pid, or NULL:

@@ -14,13 +14,13 @@ struct tm_cmd_case {
 	const char *in;
 	size_t len; /* 0: strlen(in) */
 	int err;
-	bool remove;
+	enum tm_cmd_op op;
 	pid_t nr;
 };
 
-#define OK(s, r, n)                                     \
-	{                                               \
-		.in = s, .err = 0, .remove = r, .nr = n \
+#define OK(s, o, n)                                 \
+	{                                           \
+		.in = s, .err = 0, .op = o, .nr = n \
 	}
 #define BAD(s)                          \
 	{                               \
@@ -28,14 +28,18 @@ struct tm_cmd_case {
 	}
 
 static const struct tm_cmd_case tm_cmd_cases[] = {
-	OK("1", false, 1),
-	OK("1\n", false, 1),
-	OK("-1", true, 1),
-	OK("-1\n", true, 1),
-	OK("42", false, 42),
-	OK("1000000", false, 1000000),
-	OK("2147483647", false, 2147483647),
-	OK("-2147483647\n", true, 2147483647),
+	OK("1", TM_CMD_ADD, 1),
+	OK("1\n", TM_CMD_ADD, 1),
+	OK("-1", TM_CMD_REMOVE, 1),
+	OK("-1\n", TM_CMD_REMOVE, 1),
+	OK("+1", TM_CMD_FOLLOW, 1),
+	OK("+1\n", TM_CMD_FOLLOW, 1),
+	OK("42", TM_CMD_ADD, 42),
+	OK("+42", TM_CMD_FOLLOW, 42),
+	OK("1000000", TM_CMD_ADD, 1000000),
+	OK("2147483647", TM_CMD_ADD, 2147483647),
+	OK("-2147483647\n", TM_CMD_REMOVE, 2147483647),
+	OK("+2147483647\n", TM_CMD_FOLLOW, 2147483647),
 	BAD(""),
 	BAD("\n"),
 	BAD("-"),
@@ -46,9 +50,17 @@ static const struct tm_cmd_case tm_cmd_cases[] = {
 	BAD("00"),
 	BAD("007"),
 	BAD("-07"),
-	BAD("+5"),
+	BAD("+"),
+	BAD("+\n"),
+	BAD("+0"),
+	BAD("+05"),
+	BAD("++5"),
+	BAD("+-5"),
 	BAD("--5"),
 	BAD("-+5"),
+	BAD("+ 5"),
+	BAD("+5 "),
+	BAD("+2147483648"),
 	BAD(" 5"),
 	BAD("5 "),
 	BAD("5\x20\n"), /* a space, then the newline */
@@ -72,8 +84,9 @@ static const struct tm_cmd_case tm_cmd_cases[] = {
 	{ .in = "\0005", .len = 2, .err = -EINVAL }, /* NUL, 5 */
 	{ .in = "\0", .len = 1, .err = -EINVAL },
 	/* Only @len bytes count: "12" cut to one byte is "1". */
-	{ .in = "12", .len = 1, .err = 0, .remove = false, .nr = 1 },
-	{ .in = "-12\n", .len = 2, .err = 0, .remove = true, .nr = 1 },
+	{ .in = "12", .len = 1, .err = 0, .op = TM_CMD_ADD, .nr = 1 },
+	{ .in = "-12\n", .len = 2, .err = 0, .op = TM_CMD_REMOVE, .nr = 1 },
+	{ .in = "+12\n", .len = 2, .err = 0, .op = TM_CMD_FOLLOW, .nr = 1 },
 };
 
 static void tm_cmd_case_desc(const struct tm_cmd_case *c, char *desc)
@@ -101,14 +114,14 @@ KUNIT_ARRAY_PARAM(tm_cmd, tm_cmd_cases, tm_cmd_case_desc);
  * reports any read past the end of what the user wrote.
  */
 static int tm_cmd_parse_exact(struct kunit *test, const char *in, size_t len,
-			      bool *remove, pid_t *nr)
+			      enum tm_cmd_op *op, pid_t *nr)
 {
 	char *buf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
 	int err;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memcpy(buf, in, len);
-	err = tm_cmd_parse(buf, len, remove, nr);
+	err = tm_cmd_parse(buf, len, op, nr);
 	kunit_kfree(test, buf);
 	return err;
 }
@@ -117,55 +130,62 @@ static void tm_cmd_parse_table(struct kunit *test)
 {
 	const struct tm_cmd_case *c = test->param_value;
 	size_t len = c->len ? c->len : strlen(c->in);
-	bool remove = false;
+	enum tm_cmd_op op = TM_CMD_ADD;
 	pid_t nr = 0;
 	int err;
 
-	err = tm_cmd_parse_exact(test, c->in, len, &remove, &nr);
+	err = tm_cmd_parse_exact(test, c->in, len, &op, &nr);
 	KUNIT_EXPECT_EQ(test, err, c->err);
 	if (!c->err && !err) {
-		KUNIT_EXPECT_EQ(test, remove, c->remove);
+		KUNIT_EXPECT_EQ(test, op, c->op);
 		KUNIT_EXPECT_EQ(test, nr, c->nr);
 	}
 }
 
-/* Every PID written the canonical way comes back, with and without '-'. */
+/* Every PID written the canonical way comes back, with '-', '+' or none. */
 static void tm_cmd_parse_roundtrip(struct kunit *test)
 {
+	static const char *const sign[] = { "", "-", "+" };
 	char buf[24];
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < 3000; i++) {
 		pid_t want = 1 + get_random_u32_below(INT_MAX);
-		bool remove = !(i & 1), nl = i & 2;
+		enum tm_cmd_op want_op = i % 3, op = TM_CMD_ADD;
+		bool nl = i & 4;
 		pid_t nr = 0;
 		int len;
 
 		if (i < 64) /* small numbers and powers of ten first */
 			want = i < 32 ? i + 1 : int_pow(10, (i - 32) % 10);
-		len = scnprintf(buf, sizeof(buf), "%s%d%s", remove ? "-" : "",
-				want, nl ? "\n" : "");
-		err = tm_cmd_parse_exact(test, buf, len, &remove, &nr);
+		len = scnprintf(buf, sizeof(buf), "%s%d%s", sign[want_op], want,
+				nl ? "\n" : "");
+		err = tm_cmd_parse_exact(test, buf, len, &op, &nr);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "input %s", buf);
-		KUNIT_EXPECT_EQ(test, remove, !(i & 1));
+		KUNIT_EXPECT_EQ(test, op, want_op);
 		KUNIT_EXPECT_EQ(test, nr, want);
 	}
 }
 
 /*
- * The grammar, written independently of the parser: -?[1-9][0-9]*\n?
+ * The grammar, written independently of the parser: [-+]?[1-9][0-9]*\n?
  * with a value of at most INT_MAX.
  */
-static bool tm_cmd_reference(const char *s, size_t len, bool *remove, pid_t *nr)
+static bool tm_cmd_reference(const char *s, size_t len, enum tm_cmd_op *op,
+			     pid_t *nr)
 {
 	size_t i = 0, end = len;
 	u64 v = 0;
 
 	if (end && s[end - 1] == '\n')
 		end--;
-	*remove = i < end && s[i] == '-';
-	if (*remove)
+	*op = TM_CMD_ADD;
+	if (i < end && s[i] == '-')
+		*op = TM_CMD_REMOVE;
+	if (i < end && s[i] == '+')
+		*op = TM_CMD_FOLLOW;
+	if (*op != TM_CMD_ADD)
 		i++;
 	if (i >= end || s[i] == '0')
 		return false;
@@ -191,7 +211,7 @@ static void tm_cmd_parse_random(struct kunit *test)
 
 	for (i = 0; i < 10000; i++) {
 		size_t len = get_random_u32_below(14), j;
-		bool want_rm = false, got_rm = false;
+		enum tm_cmd_op want_op = TM_CMD_ADD, got_op = TM_CMD_ADD;
 		pid_t want_nr = 0, got_nr = 0;
 		bool ok;
 		int err;
@@ -204,12 +224,12 @@ static void tm_cmd_parse_random(struct kunit *test)
 
 			buf[j] = r < 10 ? '0' + r : alphabet[a];
 		}
-		ok = tm_cmd_reference(buf, len, &want_rm, &want_nr);
-		err = tm_cmd_parse_exact(test, buf, len, &got_rm, &got_nr);
+		ok = tm_cmd_reference(buf, len, &want_op, &want_nr);
+		err = tm_cmd_parse_exact(test, buf, len, &got_op, &got_nr);
 		KUNIT_EXPECT_EQ_MSG(test, err, ok ? 0 : -EINVAL, "input %*ph",
 				    (int)len, buf);
 		if (ok && !err) {
-			KUNIT_EXPECT_EQ(test, got_rm, want_rm);
+			KUNIT_EXPECT_EQ(test, got_op, want_op);
 			KUNIT_EXPECT_EQ(test, got_nr, want_nr);
 		}
 	}

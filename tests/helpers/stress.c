@@ -243,7 +243,7 @@ static void *writer(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg * 7919u + (unsigned int)time(NULL);
 	static const char *const garbage[] = {
-		"", " ", "\n", "0", "-0", "+1", "1 2", "12x", "-", "--1",
+		"", " ", "\n", "0", "-0", "+0", "++1", "+-1", "1 2", "12x", "-", "--1",
 		"99999999999", "0x10", "1\n\n",
 	};
 

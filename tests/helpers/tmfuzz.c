@@ -19,9 +19,9 @@
  *  - a read of random size at a random offset of a CMDFILE.
  * Every answer is checked against an oracle written from
  * docs/interface.md: the exact errno where the state is known (EINVAL for
- * anything but "PID" or "-PID" with an optional "\n" and at most 32
- * bytes; EEXIST/ESRCH/ENOENT for the pool and impossible PIDs; EFAULT for
- * bad buffers), otherwise one of the documented ones; a success writes
+ * anything but "PID", "-PID" or "+PID" with an optional "\n" and at most
+ * 32 bytes; EEXIST/ESRCH/ENOENT for the pool and impossible PIDs; EFAULT
+ * for bad buffers), otherwise one of the documented ones; a success writes
  * every byte; a parameter stays in its documented range, takes the value
  * written when that is valid and keeps the old one on EINVAL.
  * Phase 2 runs ITERATIONS/4 writes from each of WRITERS (default 4)
@@ -176,8 +176,19 @@ static int other_index(long nr)
 
 /* ---- oracles ---- */
 
-/* docs/interface.md: -?[1-9][0-9]*\n? up to INT_MAX, 1..32 bytes. */
-static int parse_cmd(const char *b, size_t len, int *remove, long *nr)
+/*
+ * Set once a "+PID" succeeded: from then on any process may be listed
+ * (its descendants and their children are), so answers are judged as in
+ * phase 2.
+ */
+static int followed_any;
+
+/*
+ * docs/interface.md: [-+]?[1-9][0-9]*\n? up to INT_MAX, 1..32 bytes;
+ * *@remove is 1 for "-PID", *@follow 1 for "+PID".
+ */
+static int parse_cmd(const char *b, size_t len, int *remove, int *follow,
+		     long *nr)
 {
 	size_t i = 0, end = len;
 	long long v = 0;
@@ -187,7 +198,8 @@ static int parse_cmd(const char *b, size_t len, int *remove, long *nr)
 	if (b[end - 1] == '\n')
 		end--;
 	*remove = i < end && b[i] == '-';
-	if (*remove)
+	*follow = i < end && b[i] == '+';
+	if (*remove || *follow)
 		i++;
 	if (i >= end || b[i] < '1' || b[i] > '9')
 		return -1;
@@ -475,16 +487,19 @@ static const char *allowed_names(unsigned int m)
  */
 static unsigned int cmd_allowed(const char *b, size_t len, int exact)
 {
-	int remove, pi, oi;
+	int remove, follow, pi, oi;
 	long nr;
 
-	if (len == 0 || len > CMD_MAX || parse_cmd(b, len, &remove, &nr))
+	if (len == 0 || len > CMD_MAX || parse_cmd(b, len, &remove, &follow, &nr))
 		return RB(ANS_EINVAL);
-	if (!exact)
+	if (!exact || followed_any)
 		return remove ? RB(ANS_OK) | RB(ANS_ENOENT) :
 				RB(ANS_OK) | RB(ANS_ESRCH) | RB(ANS_EEXIST) | RB(ANS_ENOMEM);
 	pi = pool_index(nr);
 	oi = other_index(nr);
+	/* Before any "+PID" succeeded, nothing is followed: no EEXIST. */
+	if (pi >= 0 && follow)
+		return RB(ANS_OK) | RB(ANS_ENOMEM);
 	if (pi >= 0)
 		return remove ? RB(pool_listed[pi] ? ANS_OK : ANS_ENOENT) :
 				RB(pool_listed[pi] ? ANS_EEXIST : ANS_OK) | RB(ANS_ENOMEM);
@@ -493,17 +508,21 @@ static unsigned int cmd_allowed(const char *b, size_t len, int exact)
 	if (remove)
 		return RB(oi >= 0 ? ANS_OK : ANS_ENOENT);
 	/* Some other PID: a process, a thread, an exited one, nothing. */
-	return RB(ANS_OK) | RB(ANS_ESRCH) | RB(ANS_ENOMEM) | (oi >= 0 ? RB(ANS_EEXIST) : 0);
+	return RB(ANS_OK) | RB(ANS_ESRCH) | RB(ANS_ENOMEM) |
+	       (oi >= 0 && !follow ? RB(ANS_EEXIST) : 0);
 }
 
 /* The state change of a command that succeeded. */
 static void cmd_apply(const char *b, size_t len, const char *file)
 {
-	int remove, pi, oi;
+	int remove, follow, pi, oi;
 	long nr;
 
-	if (parse_cmd(b, len, &remove, &nr))
+	if (parse_cmd(b, len, &remove, &follow, &nr))
 		return;
+	/* It lists descendants, and later children, the oracle cannot know. */
+	if (follow)
+		followed_any = 1;
 	pi = pool_index(nr);
 	oi = other_index(nr);
 	if (pi >= 0) {
