@@ -160,6 +160,24 @@ static inline void tm_exit_probe(void *data, struct task_struct *p)
 #endif
 
 /*
+ * Following (follow.c) hooks sched_process_fork, whose prototype every
+ * supported kernel shares: probes/sched_process_fork_parent_child.c
+ * stops the build if it changes.  Its walk up a process's ancestors
+ * reads real_parent, a field probes/task_identity_fields.c names.
+ */
+void tm_fork_seen(struct task_struct *parent, struct task_struct *child);
+
+#ifdef TM_HAVE_SCHED_PROCESS_FORK_PARENT_CHILD
+static inline void tm_fork_probe(void *data, struct task_struct *parent,
+				 struct task_struct *child)
+{
+	tm_fork_seen(parent, child);
+}
+#else
+#error "unknown sched_process_fork prototype: see probes/sched_process_fork_parent_child.c"
+#endif
+
+/*
  * Samples are charged to the memory cgroup of the process that asked for
  * the monitoring.  The sampler, a kthread, names that group with
  * set_active_memcg(), an inline that needs int_active_memcg, which not
@@ -185,6 +203,14 @@ static inline void tm_memcg_put(struct mem_cgroup *memcg)
 {
 	mem_cgroup_put(memcg);
 }
+
+/* Another reference to @memcg (NULL for none), for a task of its own. */
+static inline struct mem_cgroup *tm_memcg_get(struct mem_cgroup *memcg)
+{
+	if (memcg)
+		css_get(&memcg->css);
+	return memcg;
+}
 #else
 #define TM_GFP_ACCOUNT 0
 
@@ -200,6 +226,11 @@ static inline struct mem_cgroup *tm_memcg_use(struct mem_cgroup *memcg)
 
 static inline void tm_memcg_put(struct mem_cgroup *memcg)
 {
+}
+
+static inline struct mem_cgroup *tm_memcg_get(struct mem_cgroup *memcg)
+{
+	return NULL;
 }
 #endif
 

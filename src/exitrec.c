@@ -12,7 +12,8 @@
  * exit once, reads what it cannot read later (the status, the parent,
  * the mm where it still exists) and queues the task's own work, which
  * takes the totals and appends the sample set aside when the process
- * was added.  With no process listed it returns at its first test.
+ * was added.  With no process listed and no fork being listed
+ * (follow.c) it returns at its first tests.
  * While sampling is stopped it records nothing: the exit record is
  * taken only if sampling runs both when the process ends and when the
  * work appends it (docs/interface.md).
@@ -34,6 +35,7 @@
 
 #include "compat.h"
 #include "exitrec.h"
+#include "follow.h"
 #include "tasks.h"
 
 static struct tracepoint *tm_exit_tp;
@@ -58,30 +60,55 @@ static u8 tm_exit_status(struct task_struct *p)
 	return (code >> 8) & 0xff;
 }
 
-/* What must be read in the exiting task itself, into @t. */
-static void tm_exit_capture(struct tm_task *t, struct task_struct *p)
+/* What must be read in the exiting task itself; under RCU. */
+void tm_exit_capture(struct tm_exit_info *e, struct task_struct *p)
 {
 	struct task_struct *parent;
 
-	t->exit_status = tm_exit_status(p);
+	e->status = tm_exit_status(p);
 	/* From Linux 6.16 the probe runs before the mm is released. */
-	t->exit_mm_known = !!p->mm;
+	e->mm_known = !!p->mm;
 	if (p->mm) {
-		t->exit_rss = tm_mm_rss(p->mm);
-		t->exit_vsz = READ_ONCE(p->mm->total_vm);
+		e->rss = tm_mm_rss(p->mm);
+		e->vsz = READ_ONCE(p->mm->total_vm);
 	}
 	parent = rcu_dereference(p->group_leader->real_parent);
-	t->exit_parent = get_pid(task_tgid(parent));
-	t->exit_leader = get_task_struct(p->group_leader);
+	e->parent = get_pid(task_tgid(parent));
+	e->leader = get_task_struct(p->group_leader);
+}
+
+/* Drops what tm_exit_capture() took, for an exit that is not recorded. */
+void tm_exit_release(struct tm_exit_info *e)
+{
+	put_pid(e->parent);
+	e->parent = NULL;
+	if (e->leader)
+		put_task_struct(e->leader);
+	e->leader = NULL;
+}
+
+void tm_exit_queue(struct tm_task *t)
+{
+	kref_get(&t->ref);
+	queue_work(tm_exit_wq, &t->exit_work);
 }
 
 void tm_exit_seen(struct task_struct *p, bool group_dead)
 {
 	struct tm_task *t;
 
-	if (!group_dead || !tm_tasks_listed() || tm_history_is_paused())
+	if (!group_dead || tm_history_is_paused())
+		return;
+	if (!tm_follow_pending() && !tm_tasks_listed())
 		return;
 	rcu_read_lock();
+	/*
+	 * A child whose fork is still being listed has its exit kept with
+	 * its fork record; the worker looks there after listing it, so the
+	 * table of listed tasks must be looked at second (follow.c).
+	 */
+	if (tm_follow_exit_seen(p))
+		goto out;
 	t = tm_task_find_rcu(task_tgid(p));
 	/*
 	 * Before 6.16 several exiting threads may come here: the first one
@@ -90,9 +117,10 @@ void tm_exit_seen(struct task_struct *p, bool group_dead)
 	 */
 	if (t && !test_and_set_bit(0, &t->exit_seen) &&
 	    kref_get_unless_zero(&t->ref)) {
-		tm_exit_capture(t, p);
+		tm_exit_capture(&t->exit, p);
 		queue_work(tm_exit_wq, &t->exit_work);
 	}
+out:
 	rcu_read_unlock();
 }
 
@@ -102,8 +130,8 @@ void tm_exit_work(struct work_struct *w)
 
 	/* Whatever became of the process since, its leader is still here. */
 	tm_task_record_exit(t);
-	put_task_struct(t->exit_leader);
-	t->exit_leader = NULL;
+	put_task_struct(t->exit.leader);
+	t->exit.leader = NULL;
 	tm_task_put(t);
 }
 

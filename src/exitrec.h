@@ -2,6 +2,9 @@
 #ifndef TM_EXITREC_H
 #define TM_EXITREC_H
 
+struct task_struct;
+struct tm_exit_info;
+struct tm_task;
 struct work_struct;
 
 /* Hooks sched_process_exit; -ENOENT if the kernel has no such event. */
@@ -11,5 +14,15 @@ void tm_exitrec_exit(void);
 
 /* A task's exit work (tm_task.exit_work). */
 void tm_exit_work(struct work_struct *w);
+
+/*
+ * Reads into @e, in the exiting task @p, what its exit record needs
+ * (the probe's part); takes references that the exit work, or
+ * tm_exit_release(), drops.  Called under RCU.
+ */
+void tm_exit_capture(struct tm_exit_info *e, struct task_struct *p);
+void tm_exit_release(struct tm_exit_info *e);
+/* Queues @t's exit work, @t->exit filled and its exit_seen bit set. */
+void tm_exit_queue(struct tm_task *t);
 
 #endif /* TM_EXITREC_H */

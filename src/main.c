@@ -16,6 +16,7 @@
 #include "chardev.h"
 #include "debugfs.h"
 #include "exitrec.h"
+#include "follow.h"
 #include "tasks.h"
 #include "params.h"
 #include "store.h"
@@ -90,6 +91,9 @@ static int __init tm_init(void)
 	err = tm_exitrec_init();
 	if (err)
 		goto out_shrinker;
+	err = tm_follow_init();
+	if (err)
+		goto out_exitrec;
 	tm_add_targets();
 	err = tm_sampler_start();
 	if (err)
@@ -103,6 +107,8 @@ static int __init tm_init(void)
 out_sampler:
 	tm_sampler_stop();
 out_tasks:
+	tm_follow_exit();
+out_exitrec:
 	tm_exitrec_exit();
 	tm_tasks_exit();
 out_shrinker:
@@ -116,6 +122,8 @@ static void __exit tm_exit(void)
 {
 	tm_stop_interfaces();
 	tm_sampler_stop();
+	/* Before the exit record's: its worker hands exits over to it. */
+	tm_follow_exit();
 	tm_exitrec_exit();
 	tm_shrinker_exit();
 	tm_tasks_exit();

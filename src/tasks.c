@@ -21,8 +21,9 @@
  * - No allocation happens under either lock, so reclaim (and with it our
  *   shrinker) never runs while one of them is held.
  * - The table by pid is also read under RCU, by the sched_process_exit
- *   probe (exitrec.c), which may not sleep: it only takes a reference
- *   with kref_get_unless_zero() and never drops one.
+ *   and sched_process_fork probes (exitrec.c, follow.c), which may not
+ *   sleep: they only take references with kref_get_unless_zero() and
+ *   never drop one.
  *
  * A reader holds a reference to the task it is at, a sweep its SRCU read
  * section, with no lock, so either may still be at a task that has just
@@ -53,6 +54,7 @@
 #include "params.h"
 #include "procstat.h"
 #include "exitrec.h"
+#include "follow.h"
 #include "stream.h"
 
 VISIBLE_IF_KUNIT struct list_head tm_tasks = LIST_HEAD_INIT(tm_tasks);
@@ -116,7 +118,7 @@ void tm_task_put(struct tm_task *t)
 EXPORT_SYMBOL_IF_KUNIT(tm_task_put);
 
 /* Reads the UIDs of a live process; -ESRCH if it is gone or a zombie. */
-static int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
+int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid)
 {
 	struct task_struct *task;
 	int err = -ESRCH;
@@ -412,6 +414,13 @@ int tm_task_add(pid_t nr, const struct tm_access *acc)
 }
 EXPORT_SYMBOL_IF_KUNIT(tm_task_add);
 
+int tm_task_add_followed(struct pid *pid, kuid_t uid, kuid_t euid,
+			 const struct tm_access *acc, struct mem_cgroup *memcg,
+			 struct tm_task **out)
+{
+	return tm_task_insert(pid, uid, euid, acc, memcg, true, out);
+}
+
 /* The permission of a plain add is judged here, once, on @nr alone. */
 int tm_task_follow(pid_t nr, const struct tm_access *acc)
 {
@@ -598,9 +607,9 @@ static void tm_exit_mm_locked(struct tm_task *t, struct task_sample *s)
 {
 	struct task_sample *last = t->history.tail;
 
-	if (t->exit_mm_known) {
-		s->rss = t->exit_rss;
-		s->vsz = t->exit_vsz;
+	if (t->exit.mm_known) {
+		s->rss = t->exit.rss;
+		s->vsz = t->exit.vsz;
 	} else {
 		s->rss = last ? last->rss : 0;
 		s->vsz = last ? last->vsz : 0;
@@ -621,13 +630,13 @@ void tm_task_record_exit(struct tm_task *t)
 	s = t->exit_sample;
 	t->exit_sample = NULL;
 	mutex_unlock(&t->history.lock);
-	tm_stats_read_exited(t->exit_leader, s, &ct);
-	s->parent = t->exit_parent;
-	t->exit_parent = NULL;
+	tm_stats_read_exited(t->exit.leader, s, &ct);
+	s->parent = t->exit.parent;
+	t->exit.parent = NULL;
 	s->ts = ktime_get_boottime_ns();
 	s->threads = 0;
 	s->has_exit = true;
-	s->exit_status = t->exit_status;
+	s->exit_status = t->exit.status;
 
 	mutex_lock(&t->history.lock);
 	tm_exit_mm_locked(t, s);

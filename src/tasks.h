@@ -21,6 +21,16 @@ struct mem_cgroup;
 struct task_struct;
 struct tm_user;
 
+/* What the exit probe reads in the exiting task itself (exitrec.c). */
+struct tm_exit_info {
+	struct task_struct *leader; /* referenced */
+	struct pid *parent; /* referenced */
+	u64 rss; /* pages, if @mm_known */
+	u64 vsz;
+	bool mm_known;
+	u8 status;
+};
+
 /*
  * What a file's user may do, decided when the file was opened: with
  * CAP_SYS_ADMIN in the initial user namespace (@admin), any process;
@@ -65,18 +75,13 @@ struct tm_task {
 	/*
 	 * The exit record (exitrec.c).  @exit_sample is set aside at the
 	 * add (the probe may not allocate); the probe sets bit 0 of
-	 * @exit_seen, fills the fields after it and queues @exit_work,
-	 * which owns them from then on.
+	 * @exit_seen, fills @exit after it and queues @exit_work, which
+	 * owns them from then on.
 	 */
 	struct task_sample *exit_sample;
 	unsigned long exit_seen;
 	struct work_struct exit_work;
-	struct task_struct *exit_leader; /* referenced */
-	struct pid *exit_parent; /* referenced */
-	u64 exit_rss; /* pages, if @exit_mm_known */
-	u64 exit_vsz;
-	bool exit_mm_known;
-	u8 exit_status;
+	struct tm_exit_info exit;
 };
 
 /* Takes every task off the list and frees its history (unload). */
@@ -118,6 +123,19 @@ void tm_tasks_sample(unsigned int cap);
 
 /* The id of the task listed last (0 if none ever was). */
 u64 tm_tasks_last_id(void);
+
+/*
+ * For following (follow.c): lists @pid, owned by @uid/@euid, followed,
+ * as added by @acc, its samples charged to @memcg (a reference the call
+ * takes over); a listed one becomes followed.  0, or -EEXIST if it was
+ * followed already: then *@out (if given) holds a reference to its
+ * task.  Else -ENOSPC, -EDQUOT or -ENOMEM.
+ */
+int tm_task_add_followed(struct pid *pid, kuid_t uid, kuid_t euid,
+			 const struct tm_access *acc, struct mem_cgroup *memcg,
+			 struct tm_task **out);
+/* The UIDs of a live process; -ESRCH if it is gone or a zombie. */
+int tm_pid_owner(struct pid *pid, kuid_t *uid, kuid_t *euid);
 
 /* Whether any process is listed (read without a lock, for the probe). */
 bool tm_tasks_listed(void);

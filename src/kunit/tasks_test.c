@@ -508,13 +508,13 @@ static void tm_history_exited(struct kunit *test)
  */
 static void tm_test_record_exit(struct tm_task *t, u8 status)
 {
-	t->exit_leader = get_task_struct(current);
-	t->exit_parent = NULL;
-	t->exit_mm_known = false;
-	t->exit_status = status;
+	t->exit.leader = get_task_struct(current);
+	t->exit.parent = NULL;
+	t->exit.mm_known = false;
+	t->exit.status = status;
 	tm_task_record_exit(t);
-	put_task_struct(t->exit_leader);
-	t->exit_leader = NULL;
+	put_task_struct(t->exit.leader);
+	t->exit.leader = NULL;
 }
 
 /*
