@@ -276,6 +276,83 @@ static void tm_fork_worker(struct work_struct *w)
 	}
 }
 
+/* Whether @p descends from the process @root.  Under RCU. */
+static bool tm_descends_from(struct task_struct *p, struct pid *root)
+{
+	struct task_struct *a = rcu_dereference(p->real_parent);
+
+	for (; task_pid_nr(a); a = rcu_dereference(a->real_parent))
+		if (task_tgid(a) == root)
+			return true;
+	return false;
+}
+
+/*
+ * Counts the processes that descend from @root and are not followed,
+ * and puts a reference to the first @max of them in @found.
+ */
+static unsigned int tm_descendants(struct pid *root, struct pid **found,
+				   unsigned int max)
+{
+	struct task_struct *p;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!tm_descends_from(p, root) || tm_followed_rcu(p))
+			continue;
+		if (n < max)
+			found[n] = get_pid(task_tgid(p));
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/* Lists @pid, followed, for @acc, unless it has ended meanwhile. */
+static void tm_follow_one(struct pid *pid, const struct tm_access *acc)
+{
+	kuid_t uid, euid;
+	int err;
+
+	if (tm_pid_owner(pid, &uid, &euid))
+		return;
+	err = tm_task_add_followed(pid, uid, euid, acc, tm_memcg_get_current(),
+				   NULL);
+	if (err && err != -EEXIST)
+		tm_follow_lost(1);
+}
+
+void tm_follow_descendants(struct pid *root, const struct tm_access *acc)
+{
+	struct pid **found = NULL;
+	unsigned int n, i;
+
+	atomic_inc(&tm_follow_walkers);
+	/*
+	 * A fork probe that did not see the walk has ended now, and the
+	 * child it saw is on the task list.
+	 */
+	synchronize_rcu();
+	n = tm_descendants(root, NULL, 0);
+	if (n)
+		found = kvmalloc_array(n, sizeof(*found), GFP_KERNEL);
+	if (n && !found)
+		tm_follow_lost(n);
+	if (found) {
+		/* Any beyond the count was forked since: the probe's. */
+		n = min(n, tm_descendants(root, found, n));
+		for (i = 0; i < n; i++) {
+			tm_follow_one(found[i], acc);
+			put_pid(found[i]);
+		}
+		kvfree(found);
+	}
+	/* A probe that sees no walk sees every descendant listed. */
+	smp_mb__before_atomic();
+	atomic_dec(&tm_follow_walkers);
+}
+
 static ssize_t taskmonitor_follow_dropped_show(struct kobject *kobj,
 					       struct kobj_attribute *attr,
 					       char *buf)

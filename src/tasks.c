@@ -430,6 +430,8 @@ int tm_task_follow(pid_t nr, const struct tm_access *acc)
 	if (!pid)
 		return -ESRCH;
 	err = tm_task_add_pid(pid, acc, true);
+	if (!err)
+		tm_follow_descendants(pid, acc);
 	put_pid(pid);
 	return err;
 }
