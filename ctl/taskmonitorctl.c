@@ -167,9 +167,8 @@ static long version_code(const char *v)
 }
 
 /*
- * Can the loaded module follow descendants ("+PID")?  The versions up to
- * 0.2.0 cannot (docs/interface.md, "Versions"); the release that adds it
- * has a higher version.
+ * Can the loaded module follow descendants ("+PID")?  0.1.0 cannot; 0.2.0
+ * brings it (docs/interface.md, "Versions").
  */
 static void check_follow(void)
 {
@@ -185,7 +184,7 @@ static void check_follow(void)
 		v[0] = '\0';
 	fclose(f);
 	v[strcspn(v, "\n")] = '\0';
-	if (version_code(v) <= version_code("0.2.0"))
+	if (version_code(v) < version_code("0.2.0"))
 		tm_die(2, "the loaded taskmonitor (version %s) cannot follow descendants: --follow needs a newer module; add the children's PIDs one by one instead",
 		       v);
 }

@@ -88,7 +88,10 @@ test_ctl_errors() {
 	ctl_err 1 "PID 1: permission denied" tm_as tmmember $CTL remove 1
 	ctl_err 2 "add yourself to the taskmonitor group" tm_as tmuser $CTL add $$
 	ctl_err 2 "add yourself to the taskmonitor group" tm_as tmuser $CTL list
-	ctl_err 2 "cannot follow descendants" $CTL add --follow $$
+	sleep 1000 &
+	s3=$!
+	$CTL add --follow "$s3" || fail "add --follow $s3 failed"
+	tmwrite "$TC_DEV" "+$s3" | grep -qx EEXIST || fail "add --follow did not follow $s3"
 	ctl_err 2 "is not a PID" $CTL add 0
 }
 
