@@ -236,6 +236,7 @@ bool tm_tasks_followed(void)
 {
 	return READ_ONCE(tm_nr_followed);
 }
+EXPORT_SYMBOL_IF_KUNIT(tm_tasks_followed);
 
 static struct tm_user *tm_user_find_locked(kuid_t euid)
 {

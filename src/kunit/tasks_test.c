@@ -503,6 +503,39 @@ static void tm_history_exited(struct kunit *test)
 }
 
 /*
+ * tm_task_follow() lists as tm_task_add() does; EEXIST only for a task
+ * followed already, a plain-listed one becomes followed; -PID forgets
+ * that, a second "+PID" after it follows again.
+ */
+static void tm_history_follow_add(struct kunit *test)
+{
+	pid_t me = task_tgid_vnr(current);
+	struct tm_task *t;
+
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), 0);
+	KUNIT_EXPECT_FALSE(test, tm_tasks_followed());
+	KUNIT_EXPECT_EQ(test, tm_task_follow(me, &tm_access_module), 0);
+	KUNIT_EXPECT_TRUE(test, tm_tasks_followed());
+	KUNIT_EXPECT_EQ(test, tm_task_follow(me, &tm_access_module), -EEXIST);
+	KUNIT_EXPECT_EQ(test, tm_task_add(me, &tm_access_module), -EEXIST);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 1U);
+	t = tm_task_next(NULL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_TRUE(test, t->followed);
+	KUNIT_EXPECT_TRUE(test, t->follow_acc.admin);
+	tm_task_put(t);
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), 0);
+	KUNIT_EXPECT_FALSE(test, tm_tasks_followed());
+	KUNIT_EXPECT_EQ(test, tm_task_follow(me, &tm_access_module), 0);
+	KUNIT_EXPECT_TRUE(test, tm_tasks_followed());
+	KUNIT_EXPECT_EQ(test, tm_task_remove(me, &tm_access_module), 0);
+	KUNIT_EXPECT_EQ(test, tm_task_follow(INT_MAX, &tm_access_module),
+			-ESRCH);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tm_nr_tasks), 0U);
+	KUNIT_EXPECT_FALSE(test, tm_tasks_followed());
+}
+
+/*
  * Records an exit of @t as the exit work does, with status @status, the
  * test's own kthread standing in for the process's leader.
  */
@@ -576,6 +609,7 @@ static struct kunit_case tm_history_test_cases[] = {
 	KUNIT_CASE(tm_history_shrink_trylock),
 	KUNIT_CASE(tm_history_paused_appends_nothing),
 	KUNIT_CASE(tm_history_add_remove),
+	KUNIT_CASE(tm_history_follow_add),
 	KUNIT_CASE(tm_history_allowed),
 	KUNIT_CASE(tm_history_exited),
 	KUNIT_CASE(tm_history_exit_record_last),

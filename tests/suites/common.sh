@@ -235,3 +235,31 @@ uargs() {
 		echo "-r $_u -e $_u -g $_g -G $_groups"
 	}
 }
+
+# records_against WANT HIST: for each "PID RC" line of WANT, PID's
+# history in HIST has exactly one exit record, its last sample, with
+# exit RC and threads 0; prints what is wrong first, nothing if all is.
+records_against() {
+	awk 'NR == FNR { want[$1] = $2; next }
+	$2 in want {
+		ex = ""; th = ""
+		for (i = 1; i < NF; i += 2) {
+			if ($i == "exit") ex = $(i + 1)
+			if ($i == "threads") th = $(i + 1)
+		}
+		if (ex != "") {
+			n[$2]++
+			if (th != 0 && bad == "") bad = "pid " $2 ": exit record with threads " th
+		}
+		last[$2] = ex
+	}
+	END {
+		if (bad == "")
+			for (p in want)
+				if (n[p] != 1 || last[p] != want[p]) {
+					bad = "pid " p ": " n[p] + 0 " exit records, exit of the last sample \"" last[p] "\", $? was " want[p]
+					break
+				}
+		print bad
+	}' "$1" "$2"
+}
