@@ -167,3 +167,40 @@ test_fault_random_while_fuzzing() {
 	[ $rc = 0 ] || fail "tmfuzz under failslab (seed $seed): $(grep -m 3 MISMATCH fuzz.err | tr '\n' ' ')"
 	dbg_unload
 }
+
+# kids_recorded: how many PIDs of kids.txt have an exit record.
+kids_recorded() {
+	awk 'NR == FNR { k[$1] = 1; next }
+	$2 in k && / exit [0-9]+$/ && !($2 in s) { s[$2] = 1; n++ }
+	END { print n + 0 }' kids.txt "$DBG_DEV"
+}
+
+# all_accounted N: N children are either recorded or counted as dropped.
+all_accounted() {
+	[ $(($(kids_recorded) + $(cat /sys/kernel/taskmonitor_follow_dropped))) -ge "$1" ]
+}
+
+# A followed shell forks 200 children while 20 % of the module's
+# allocations fail (the worker's, listing them): each child is either
+# listed, with its exit record, or counted in taskmonitor_follow_dropped,
+# never both and never neither; nothing leaks.
+test_fault_follow_fork_storm() {
+	trap dbg_failslab_reset EXIT
+	n=200
+	tm_load interval_ms=3600000
+	mkfifo go || fail "test bug: no FIFO"
+	sh -c 'read -r x <go; i=0; while [ $i -lt '$n' ]; do sh -c "echo \$\$ >>kids.txt; exit 0"; i=$((i + 1)); done' &
+	root=$!
+	expect_write "$DBG_DEV" "+$root" OK
+	dbg_failslab_module 20
+	: >go
+	reap "$root"
+	[ "$(wc -l <kids.txt)" = $n ] || fail "test bug: $(wc -l <kids.txt) children ran, $n forked"
+	wait_for 120 all_accounted $n || true
+	dbg_failslab_reset
+	rec=$(kids_recorded)
+	drop=$(cat /sys/kernel/taskmonitor_follow_dropped)
+	note "$n children under failslab: $rec recorded, $drop dropped"
+	[ $((rec + drop)) = $n ] || fail "$n children: $rec recorded and $drop counted as dropped"
+	dbg_unload
+}
