@@ -7,8 +7,17 @@
  * PIDFILE and parses the CPU times and memory sizes out of them, as top,
  * htop and pidstat do.  After SWEEPS sweeps it prints, on stdout,
  *   sweeps=<n> samples=<task-samples> missed=<deadlines skipped>
+ *
+ * poller -i INTERVAL_US -a SEENFILE: the same for every process, as top
+ * does: each interval it lists /proc and reads the two files of every PID
+ * there, until SIGTERM or SIGINT.  It prints "ready" once its first sweep
+ * is done, and at the end the line above and, in SEENFILE, each PID it
+ * read at least once, one a line: the processes it saw at all.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +65,22 @@ static void parse_statm(const char *buf)
 	sink += strtoull(p, NULL, 10);
 }
 
+/* Reads PID's two files; 0 when both were read. */
+static int sample(int pid)
+{
+	char buf[1024], path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	parse_stat(buf);
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	parse_statm(buf);
+	return 0;
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -64,16 +89,108 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Sleeps until @deadline, moved past the deadlines missed (counted). */
+static void wait_deadline(long long *deadline, long long interval,
+			  long *missed, volatile sig_atomic_t *stop)
+{
+	struct timespec ts;
+	long long t;
+
+	*deadline += interval;
+	t = now_ns();
+	if (*deadline <= t) {
+		long long skip = (t - *deadline) / interval + 1;
+
+		*missed += skip;
+		*deadline += skip * interval;
+	}
+	ts.tv_sec = *deadline / 1000000000LL;
+	ts.tv_nsec = *deadline % 1000000000LL;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) &&
+	       !(stop && *stop))
+		;
+}
+
+static volatile sig_atomic_t stopped;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
+
+/* A bit per PID up to pid_max: the PIDs read at least once. */
+static unsigned char *seen;
+static long seen_max;
+
+static int poll_all(long long interval, const char *seenfile)
+{
+	long long deadline = now_ns();
+	long sweeps = 0, samples = 0, missed = 0, pid;
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct dirent *d;
+	FILE *f;
+	DIR *proc;
+
+	f = fopen("/proc/sys/kernel/pid_max", "r");
+	if (!f || fscanf(f, "%ld", &seen_max) != 1 || seen_max <= 0) {
+		perror("/proc/sys/kernel/pid_max");
+		return 1;
+	}
+	fclose(f);
+	seen = calloc(seen_max / 8 + 1, 1);
+	if (!seen)
+		return 1;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stopped) {
+		proc = opendir("/proc");
+		if (!proc) {
+			perror("/proc");
+			return 1;
+		}
+		while ((d = readdir(proc))) {
+			if (!isdigit((unsigned char)d->d_name[0]))
+				continue;
+			pid = atol(d->d_name);
+			if (pid >= seen_max || sample(pid))
+				continue;
+			seen[pid / 8] |= 1 << (pid % 8);
+			samples++;
+		}
+		closedir(proc);
+		if (!sweeps++)
+			printf("ready\n");
+		wait_deadline(&deadline, interval, &missed, &stopped);
+	}
+	f = fopen(seenfile, "w");
+	if (!f) {
+		perror(seenfile);
+		return 1;
+	}
+	for (pid = 0; pid < seen_max; pid++)
+		if (seen[pid / 8] & (1 << (pid % 8)))
+			fprintf(f, "%ld\n", pid);
+	free(seen);
+	if (fclose(f)) {
+		perror(seenfile);
+		return 1;
+	}
+	printf("sweeps=%ld samples=%ld missed=%ld sink=%llu\n", sweeps,
+	       samples, missed, sink & 1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	long long interval = 0, deadline, t;
+	long long interval = 0, deadline;
 	long sweeps = 0, done, n = 0, cap = 64, i, samples = 0, missed = 0;
-	char buf[1024], path[64];
-	struct timespec ts;
+	const char *seenfile = NULL;
 	int *pids, pid, opt;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "i:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:k:a:")) != -1) {
 		switch (opt) {
 		case 'i':
 			interval = atoll(optarg) * 1000;
@@ -81,10 +198,15 @@ int main(int argc, char **argv)
 		case 'k':
 			sweeps = atol(optarg);
 			break;
+		case 'a':
+			seenfile = optarg;
+			break;
 		default:
 			goto usage;
 		}
 	}
+	if (seenfile && optind == argc && interval > 0)
+		return poll_all(interval, seenfile);
 	if (optind != argc - 1 || interval <= 0 || sweeps <= 0)
 		goto usage;
 	f = fopen(argv[optind], "r");
@@ -105,36 +227,18 @@ int main(int argc, char **argv)
 
 	deadline = now_ns();
 	for (done = 0; done < sweeps; done++) {
-		for (i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
-			if (read_file(path, buf, sizeof(buf)))
-				continue;
-			parse_stat(buf);
-			snprintf(path, sizeof(path), "/proc/%d/statm", pids[i]);
-			if (read_file(path, buf, sizeof(buf)))
-				continue;
-			parse_statm(buf);
-			samples++;
-		}
+		for (i = 0; i < n; i++)
+			if (!sample(pids[i]))
+				samples++;
 		if (done == sweeps - 1)
 			break;
-		deadline += interval;
-		t = now_ns();
-		if (deadline <= t) {
-			long long skip = (t - deadline) / interval + 1;
-
-			missed += skip;
-			deadline += skip * interval;
-		}
-		ts.tv_sec = deadline / 1000000000LL;
-		ts.tv_nsec = deadline % 1000000000LL;
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
-			;
+		wait_deadline(&deadline, interval, &missed, NULL);
 	}
+	free(pids);
 	printf("sweeps=%ld samples=%ld missed=%ld sink=%llu\n", sweeps,
 	       samples, missed, sink & 1);
 	return 0;
 usage:
-	fprintf(stderr, "usage: poller -i INTERVAL_US -k SWEEPS PIDFILE\n");
+	fprintf(stderr, "usage: poller -i INTERVAL_US -k SWEEPS PIDFILE | -i INTERVAL_US -a SEENFILE\n");
 	return 2;
 }
