@@ -12,7 +12,7 @@
 # turns them into a table (bench/report.awk) and PNG figures (gnuplot,
 # bench/plots.gp).  See bench/README.md.
 #
-#   bench/run.sh [--smoke | --ab 'REV...' | --history | --follow] [--icount] [--kernel K]...
+#   bench/run.sh [--smoke | --ab 'REV...' | --history | --follow | --fork] [--icount] [--kernel K]...
 #                [--out DIR] [--no-readme] [--results FILE]
 #
 # --smoke      the tiny version that `make check` runs: N=10, a few
@@ -36,12 +36,17 @@
 #              $BENCH_FLW_TASKS, $BENCH_FLW_SAMPLES, $BENCH_FLW_SECONDS,
 #              $BENCH_FLW_PASSES and $BENCH_REPEAT change its sizes.
 #              Never touches bench/README.md
+# --fork       only section 7 (the cost of a fork + exit with the module
+#              away, idle or following the forker, and a followed fork
+#              storm against pidstat and a /proc poller);
+#              $BENCH_FORK_PAIRS, $BENCH_STORM_CHILDREN and $BENCH_REPEAT
+#              change its sizes.  Never touches bench/README.md
 # --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
 #              (Debian's 6.1 may hang bringing up its second vCPU under
 #              -icount: TM_SMP=1 boots it with one).  A full run under
-#              -icount measures sections 1, 2, 3, 5 and 6 (gaps timed in
+#              -icount measures sections 1, 2, 3, 5, 6 and 7 (gaps timed in
 #              instructions would mean nothing) and keeps its table
 #              apart: bench/results/table-<series>-icount.txt and its
 #              own block of bench/README.md; it draws no figure
@@ -77,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--ab) mode=ab; IFS=', ' read -r -a ab_revs <<<"$2"; shift ;;
 	--history) mode=history; readme=0 ;;
 	--follow) mode=follow; readme=0 ;;
+	--fork) mode=fork; readme=0 ;;
 	--icount) icount=1 ;;
 	--kernel) IFS=', ' read -r -a ks <<<"$2"; kernels+=("${ks[@]}"); shift ;;
 	--out) out=$(realpath -m "$2"); shift ;;
@@ -148,7 +154,9 @@ BENCH_GAP_INTERVALS=10
 BENCH_FLW_TASKS=10
 BENCH_FLW_SAMPLES=1000
 BENCH_FLW_SECONDS=1
-BENCH_FLW_PASSES=1"
+BENCH_FLW_PASSES=1
+BENCH_FORK_PAIRS=20
+BENCH_STORM_CHILDREN=100"
 	mem=${BENCH_MEM:-1024}
 	;;
 ab)
@@ -169,7 +177,15 @@ BENCH_FLW_SECONDS=${BENCH_FLW_SECONDS:-5}
 BENCH_FLW_PASSES=${BENCH_FLW_PASSES:-5}
 BENCH_REPEAT=${BENCH_REPEAT:-3}"
 	;;
-*) conf=${BENCH_REPEAT:+BENCH_REPEAT=$BENCH_REPEAT} ;;
+fork)
+	conf="BENCH_MODE=fork
+BENCH_FORK_PAIRS=${BENCH_FORK_PAIRS:-1000}
+BENCH_STORM_CHILDREN=${BENCH_STORM_CHILDREN:-10000}
+BENCH_REPEAT=${BENCH_REPEAT:-5}"
+	;;
+*) conf="${BENCH_REPEAT:+BENCH_REPEAT=$BENCH_REPEAT
+}${BENCH_FORK_PAIRS:+BENCH_FORK_PAIRS=$BENCH_FORK_PAIRS
+}${BENCH_STORM_CHILDREN:+BENCH_STORM_CHILDREN=$BENCH_STORM_CHILDREN}" ;;
 esac
 if [ -n "$conf" ]; then echo "$conf"; fi >"$overlay/tm/bench.conf"
 
@@ -183,13 +199,15 @@ elif [ $mode = history ]; then
 	tests=bench/test_history
 elif [ $mode = follow ]; then
 	tests=bench/test_follow
+elif [ $mode = fork ]; then
+	tests=bench/test_fork
 elif [ $mode = full ] && [ $icount = 1 ]; then
-	tests=bench/test_cost,bench/test_history,bench/test_follow
+	tests=bench/test_cost,bench/test_history,bench/test_follow,bench/test_fork
 fi
 # A full run under -icount has its own table and README block, no figures.
 tag=
 plots=1
-[ $mode != history ] && [ $mode != follow ] || plots=0
+[ $mode != history ] && [ $mode != follow ] && [ $mode != fork ] || plots=0
 if [ $icount = 1 ]; then
 	tag=-icount
 	plots=0
@@ -273,7 +291,10 @@ for k in "${kernels[@]}"; do
 	[ $mode = history ] ||
 		expect+=("cost tool=module" "cost tool=pidstat" "cost tool=poller")
 	[ $mode = history ] || expect+=("follow how=follow" "follow how=reread")
+	forks=("forkcost variant=a" "forkcost variant=b" "forkcost variant=c" storm)
+	[ $mode = history ] || expect+=("${forks[@]}")
 	[ $mode != follow ] || expect=("follow how=follow" "follow how=reread")
+	[ $mode != fork ] || expect=("${forks[@]}")
 	[ $plots = 0 ] || expect+=(gaps gaphist)
 	for what in "${expect[@]}"; do
 		grep -q "^TM-BENCH $what" "$raw" || problems+=("no '$what' result")

@@ -21,6 +21,10 @@
 #   make bench-follow  only section 6 (a follow-mode reader against
 #                      re-reading the whole history), for work on the
 #                      stream; BENCH_ICOUNT=1 counts instructions
+#   make bench-fork    only section 7 (a fork + exit with the module away,
+#                      idle or following the forker; a followed fork
+#                      storm against pidstat and a /proc poller);
+#                      BENCH_ICOUNT=1 counts instructions
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
@@ -35,7 +39,7 @@ BENCH_ICOUNT ?=
 
 CHECK_STAGES += check-bench-smoke
 
-.PHONY: bench bench-smoke bench-ab bench-history bench-follow check-bench-smoke
+.PHONY: bench bench-smoke bench-ab bench-history bench-follow bench-fork check-bench-smoke
 
 # After the guests, taskmonitorctl's speed goal (issue 14): host-side, a
 # few seconds once its histories exist (mk/ctl.mk, bench-ctl).
@@ -59,6 +63,10 @@ bench-follow:
 	$(BENCH_TOP)/bench/run.sh --follow $(if $(BENCH_ICOUNT),--icount) \
 		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
+bench-fork:
+	$(BENCH_TOP)/bench/run.sh --fork $(if $(BENCH_ICOUNT),--icount) \
+		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
+
 check-bench-smoke: check-start
 	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
 	@$(BENCH_TOP)/bench/run.sh --smoke --results $(RESULTS)/bench-smoke.txt \
@@ -77,7 +85,9 @@ help::
 	@echo "  make bench-history  only memory, reading and reclaim (sections 2, 3, 5); a few"
 	@echo "                     minutes per kernel; BENCH_HIST_SIZES=\"10000 100000 1000000\""
 	@echo "  make bench-follow  only following vs re-reading the whole history (section 6)"
-	@echo "  BENCH_ICOUNT=1     with bench, bench-ab or bench-follow: QEMU -icount, CPU time = instructions"
+	@echo "  make bench-fork    only a fork + exit's cost and a followed fork storm (section 7)"
+	@echo "                     BENCH_FORK_PAIRS=1000 BENCH_STORM_CHILDREN=10000 BENCH_REPEAT=5"
+	@echo "  BENCH_ICOUNT=1     with bench, bench-ab, bench-follow or bench-fork: QEMU -icount, CPU time = instructions"
 	@echo "                     (1 ns each); bench then skips timeliness and has its own table"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
 	@echo "  BENCH_KERNELS=\"6.1 6.12\"  kernels of the bench (default: KERNELS)"

@@ -27,6 +27,8 @@ BENCH_FLW_TASKS=1000
 BENCH_FLW_SAMPLES=100000
 BENCH_FLW_SECONDS=5
 BENCH_FLW_PASSES=5
+BENCH_FORK_PAIRS=1000
+BENCH_STORM_CHILDREN=10000
 # A/B mode (bench/run.sh --ab): the labels of the builds in /tm/ab/.
 BENCH_AB=
 # shellcheck disable=SC1091 # written by bench/run.sh
@@ -42,6 +44,8 @@ TM_TIMEOUT_test_timeliness=1200
 TM_TIMEOUT_test_ab=5400
 # shellcheck disable=SC2034
 TM_TIMEOUT_test_follow=2400
+# shellcheck disable=SC2034
+TM_TIMEOUT_test_fork=2400
 
 B_DEV=/dev/taskmonitor
 B_DBG=/sys/kernel/debug/taskmonitor
@@ -384,6 +388,126 @@ test_follow() {
 	tm_unload
 	unspawn
 	clocksource_check follow
+}
+
+# The limits of following, high enough that no child of section 7 is
+# refused a listing, nor loses its history before it is counted.
+B_FOLLOW_LIMITS="max_tasks=1048576 max_user_tasks=1048576 max_exited=1048576 exited_keep_s=86400"
+
+# recorded WANT HIST: how many PIDs of WANT ("PID [STATUS]" lines) have,
+# in the history HIST, an exit record (with STATUS, when WANT gives one).
+recorded() {
+	awk 'NR == FNR { want[$1] = (NF > 1 ? $2 : "any"); next }
+	$1 == "pid" && $2 in want && $(NF - 1) == "exit" && !($2 in got) &&
+	    (want[$2] == "any" || want[$2] == $NF) { got[$2] = 1; n++ }
+	END { print n + 0 }' "$1" "$2"
+}
+
+# listed WANT HIST: how many PIDs of WANT have a history in HIST.
+listed() {
+	awk 'NR == FNR { want[$1] = 1; next }
+	$1 == "pid" && $2 in want && !($2 in got) { got[$2] = 1; n++ }
+	END { print n + 0 }' "$1" "$2"
+}
+
+# accounted WANT N: N children of WANT are either recorded or counted
+# in taskmonitor_follow_dropped (those will never be).
+accounted() {
+	cat "$B_DEV" >"$TM_TMP/acc.txt"
+	[ $(($(recorded "$1" "$TM_TMP/acc.txt") + $(cat /sys/kernel/taskmonitor_follow_dropped))) -ge "$2" ]
+}
+
+# fork_cost VARIANT PAIRS REP: the system's CPU time over PAIRS forks +
+# exits of forkbench, in variant a (module not loaded), b (loaded,
+# sampling every 10 ms, nothing followed) or c (the forker followed
+# through "+PID", no follow-mode reader); in c, how many of the children
+# have their exit record.
+fork_cost() {
+	pf=$TM_TMP/fork.pids
+	fl=
+	rec=
+	# shellcheck disable=SC2086 # a list of words
+	[ "$1" = a ] || tm_load interval_ms=10 $B_FOLLOW_LIMITS
+	[ "$1" != c ] || fl="-F $B_DEV"
+	# shellcheck disable=SC2086
+	r=$(forkbench -c "$2" $fl -p "$pf") || fail "forkbench -c $2 (variant $1): $r"
+	if [ "$1" = c ]; then
+		wait_for 120 accounted "$pf" "$2" || true
+		cat "$B_DEV" >"$TM_TMP/fork.hist"
+		rec="recorded=$(recorded "$pf" "$TM_TMP/fork.hist") dropped=$(cat /sys/kernel/taskmonitor_follow_dropped)"
+		[ "$(kv recorded "$rec")" -gt 0 ] ||
+			fail "variant c: none of the $2 children of the followed forker has an exit record"
+	fi
+	[ "$1" = a ] || tm_unload
+	out forkcost variant="$1" rep="$3" "$r" "$rec"
+}
+
+# pidstat_seen WANT OUT: how many PIDs of WANT appear in pidstat's
+# report OUT (the PID column, found by its header).
+pidstat_seen() {
+	awk 'NR == FNR { want[$1] = 1; next }
+	{ for (i = 1; i <= NF; i++) if ($i == "PID") { col = i; next } }
+	col && NF >= col && $col in want && !($col in got) { got[$col] = 1; n++ }
+	END { print n + 0 }' "$1" "$2"
+}
+
+# lines_over FILE N: FILE has more than N lines.
+lines_over() {
+	[ "$(wc -l <"$1")" -gt "$2" ]
+}
+
+# fork_storm N: forkbench -s N, the forker followed, while pidstat -u 1
+# and a poller listing /proc every 10 ms watch; how many of the N
+# children each saw at all, against forkbench's list, and for
+# taskmonitor how many have an exit record with the status their child
+# chose.
+fork_storm() {
+	kids=$TM_TMP/storm.kids
+	ps_out=$TM_TMP/pidstat.out
+	po_out=$TM_TMP/poller.out
+	# shellcheck disable=SC2086 # a list of words
+	tm_load interval_ms=10 $B_FOLLOW_LIMITS
+	poller -i 10000 -a "$TM_TMP/poller.seen" >"$po_out" 2>&1 &
+	po=$!
+	pidstat -u 1 >"$ps_out" 2>&1 &
+	ps=$!
+	wait_for 60 grep -q ready "$po_out" || fail "the poller did not start: $(cat "$po_out")"
+	wait_for 60 grep -q PID "$ps_out" || fail "pidstat did not report: $(cat "$ps_out")"
+	r=$(forkbench -s "$1" -F "$B_DEV" -p "$kids") || fail "forkbench -s $1: $r"
+	# One more report of pidstat's, on the interval the storm ended in.
+	n0=$(wc -l <"$ps_out")
+	wait_for 10 lines_over "$ps_out" "$n0" || true
+	kill -INT "$ps"
+	wait "$ps"
+	kill -TERM "$po"
+	wait "$po" || fail "the poller failed: $(cat "$po_out")"
+	wait_for 300 accounted "$kids" "$1" || true
+	cat "$B_DEV" >"$TM_TMP/storm.hist"
+	tm=$(recorded "$kids" "$TM_TMP/storm.hist")
+	out storm "$r" taskmonitor="$tm" listed="$(listed "$kids" "$TM_TMP/storm.hist")" \
+		dropped="$(cat /sys/kernel/taskmonitor_follow_dropped)" \
+		pidstat="$(pidstat_seen "$kids" "$ps_out")" \
+		poller="$(awk 'NR == FNR { want[$1] = 1; next } $1 in want { n++ } END { print n + 0 }' "$kids" "$TM_TMP/poller.seen")" \
+		poller_sweeps="$(kv sweeps "$(tail -n 1 "$po_out")")"
+	[ "$tm" -gt 0 ] || fail "the storm: no child has its exit record with the status it chose"
+	tm_unload
+}
+
+# Fork and exit (issue 16): the cost a fork + exit pair gains from the
+# module, loaded and idle (b) or following the forker (c), against none
+# (a), interleaved; then a storm of short children, followed, against
+# what pidstat and a /proc poller see of it.
+test_fork() {
+	[ "$BENCH_MODE" != fork ] || out_env
+	rep=1
+	while [ $rep -le "$BENCH_REPEAT" ]; do
+		for v in a b c; do
+			fork_cost $v "$BENCH_FORK_PAIRS" $rep
+		done
+		rep=$((rep + 1))
+	done
+	fork_storm "$BENCH_STORM_CHILDREN"
+	clocksource_check fork
 }
 
 # A/B of module builds (bench/run.sh --ab): only the module's cost at
