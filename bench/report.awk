@@ -128,6 +128,26 @@ function median(list,    p) {
 		}
 		if (V["rep"] > reps)
 			reps = V["rep"]
+	} else if (what == "forkcost") {
+		# CPU time per pair, of all threads and of each kind.
+		v = V["variant"]
+		r = V["rep"]
+		fk_pairs = V["pairs"]
+		split("cpu self kids kworker sampler other", fk_kinds, " ")
+		for (j = 1; j <= 6; j++)
+			fk[v, fk_kinds[j], r] = V[fk_kinds[j] "_ns"] / V["pairs"]
+		fk_reps[r] = 1
+		if (v == "c") {
+			fk_rec += V["recorded"]
+			fk_forked += V["pairs"]
+			fk_drop += V["dropped"]
+		}
+		if (r > reps)
+			reps = r
+	} else if (what == "storm") {
+		for (x in V)
+			S[x] = V[x]
+		have_storm = 1
 	} else if (what == "gaphist") {
 		f = dat "/gaps-" V["interval_ms"] ".dat"
 		hist_total[V["interval_ms"]] += V["count"]
@@ -202,6 +222,75 @@ function section_cost(    ii, iv, i, n, r, m, rp, rq, lo, hi, a, b, c) {
 	if (ratio_p[1000, 1000] != "")
 		printf "at N=1000: pidstat/module = %sx (goal >= 150x); poller/module = %sx at 1 s, %sx at 10 ms (goal >= 35x)\n",
 			fmt_num(ratio_p[1000, 1000]), fmt_num(ratio_q[1000, 1000]), fmt_num(ratio_q[1000, 10])
+	print ""
+}
+
+# fk_list VARIANT KIND [MINUS]: per-pair CPU of KIND in VARIANT, one per
+# repeat, less MINUS's of the same repeat if given.
+function fk_list(v, kind, minus,    r, l) {
+	l = ""
+	for (r in fk_reps)
+		if ((v, kind, r) in fk && (minus == "" || (minus, kind, r) in fk))
+			l = l " " (fk[v, kind, r] - (minus == "" ? 0 : fk[minus, kind, r]))
+	return l
+}
+
+function fmt_int(x) {
+	return sprintf("%.0f", x)
+}
+
+# med_int LIST: "median [min-max]", whole instructions or ns.
+function med_int(list,    p) {
+	if (stats(list) == "")
+		return "n/a"
+	split(stats(list), p, " ")
+	return fmt_int(p[1]) " [" fmt_int(p[2]) ".." fmt_int(p[3]) "]"
+}
+
+# section_fork: section 7, a fork + exit's cost and the storm.
+function section_fork(    a, noise, d, met, j, row) {
+	print "7. Fork and exit: CPU time of every thread of the system per fork + exit pair (" fk_pairs " pairs, median [min..max] of " reps ")"
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "variant", "per pair (ns of CPU)", "goal", "met?"
+	printf "|--------------------------------------------------------------|------------------------------|--------------------|-------|\n"
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "a: module not loaded", med_int(fk_list("a", "cpu")), "-", "-"
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "b: loaded, sampling every 10 ms, nothing followed", med_int(fk_list("b", "cpu")), "-", "-"
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "c: the forker followed (\"+PID\"), no follow-mode reader", med_int(fk_list("c", "cpu")), "-", "-"
+	split(stats(fk_list("a", "cpu")), a, " ")
+	noise = a[3] - a[2]
+	d = median(fk_list("b", "cpu", "a"))
+	met = (d <= noise && -d <= noise) ? "yes" : "no"
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "b - a, repeat by repeat", med_int(fk_list("b", "cpu", "a")),
+		"within a's spread", met
+	d = median(fk_list("c", "cpu", "a"))
+	printf "| %-60s | %-28s | %-18s | %-5s |\n", "c - a, repeat by repeat", med_int(fk_list("c", "cpu", "a")),
+		"<= 2000", (d <= 2000 ? "yes" : "no")
+	printf "(a's spread over the repeats, the noise: %s per pair)\n", fmt_int(noise)
+	print "where the difference goes, median per pair:"
+	printf "| %-6s | %9s | %9s | %9s | %9s | %9s |\n", "", "forker", "children", "kworkers", "sampler", "other"
+	printf "|--------|----------:|----------:|----------:|----------:|----------:|\n"
+	split("b c", row, " ")
+	for (j = 1; j <= 2; j++)
+		printf "| %-6s | %9s | %9s | %9s | %9s | %9s |\n", row[j] " - a",
+			fmt_int(median(fk_list(row[j], "self", "a"))), fmt_int(median(fk_list(row[j], "kids", "a"))),
+			fmt_int(median(fk_list(row[j], "kworker", "a"))), fmt_int(median(fk_list(row[j], "sampler", "a"))),
+			fmt_int(median(fk_list(row[j], "other", "a")))
+	printf "(variant c: %d of the %d children forked had their exit record in the history; taskmonitor_follow_dropped %d)\n",
+		fk_rec, fk_forked, fk_drop
+	print ""
+}
+
+function section_storm(    n) {
+	n = S["children"]
+	print "7. Fork storm: " n " children of a followed forker, child i exiting at once with status i % 256"
+	printf "(a child's life, from before its fork to its exit seen by waitid(): median %s, longest %s; the storm took %s)\n",
+		fmt_ns(S["life_p50_ns"]), fmt_ns(S["life_max_ns"]), fmt_ns(S["wall_ns"])
+	printf "| %-72s | %8s | %8s |\n", "watcher", "saw", "of " n
+	printf "|--------------------------------------------------------------------------|---------:|---------:|\n"
+	printf "| %-72s | %8d | %7.1f%% |\n", "taskmonitor: a history ending in an exit record with the chosen status", S["taskmonitor"], 100 * S["taskmonitor"] / n
+	printf "| %-72s | %8d | %7.1f%% |\n", "pidstat -u 1: the child's PID in a report", S["pidstat"], 100 * S["pidstat"] / n
+	printf "| %-72s | %8d | %7.1f%% |\n", sprintf("/proc poller, every PID in /proc every 10 ms (%d sweeps): read once", S["poller_sweeps"]), S["poller"], 100 * S["poller"] / n
+	printf "goal: %d histories, each with its exit record: %s (listed %d; taskmonitor_follow_dropped %d; statuses not as chosen by waitpid(): %d)\n",
+		n, (S["taskmonitor"] == n ? "met" : "missed"), S["listed"], S["dropped"], S["bad"]
 	print ""
 }
 
@@ -347,4 +436,9 @@ END {
 			fmt_ns(R["ns"])
 		print ""
 	}
+
+	if (fk_pairs)
+		section_fork()
+	if (have_storm)
+		section_storm()
 }
