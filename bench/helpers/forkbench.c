@@ -23,7 +23,7 @@
  * scan before reads its own thread last, the scan after first.  After the
  * last child is reaped the forker waits until nothing else is runnable
  * (/proc/loadavg), so that the work the exits left to kernel workers is
- * done before the scan after.  Prints
+ * done before the scan after; it waits so before the scan before too.  Prints
  *   pairs=M cpu_ns=<all> self_ns=<forker> kids_ns=<children>
  *   kworker_ns=<threads named kworker...> sampler_ns=<"taskmonitor"> other_ns=<rest>
  *   wall_ns=<from the first fork to the last reap>
@@ -260,6 +260,8 @@ static int cost(long m, const char *follow, const char *pidfile)
 		perror(pidfile);
 		return 1;
 	}
+	/* What came before (a load, an unload) is not counted. */
+	settle();
 	scan_threads(&before, self);
 	self0 = sched_ns("/proc/thread-self/schedstat");
 	t0 = now_ns();
