@@ -45,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readsmall.h"
+
 /* Where a thread's CPU time is counted. */
 enum { C_KWORKER, C_SAMPLER, C_OTHER, C_NR };
 
@@ -65,21 +67,6 @@ static long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
 }
 
 /* The first field of schedstat at @path; 0 if it is gone. */

@@ -24,22 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readsmall.h"
+
 static unsigned long long sink;
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
 
 /* utime and stime are fields 14 and 15, counted after the comm's ')'. */
 static void parse_stat(const char *buf)
@@ -71,11 +58,11 @@ static int sample(int pid)
 	char buf[1024], path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (read_small(path, buf, sizeof(buf)))
 		return -1;
 	parse_stat(buf);
 	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (read_small(path, buf, sizeof(buf)))
 		return -1;
 	parse_statm(buf);
 	return 0;
