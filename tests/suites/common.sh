@@ -7,7 +7,7 @@
 # truth (/proc, errno, clocks, the slab allocator, the kernel log) or the
 # module's files; none of them trusts the module to judge itself.
 #
-# Helpers from tests/helpers used here: boottime, rdcheck.
+# Helpers from tests/helpers used here: boottime, rdcheck, zombiekid.
 
 # shellcheck disable=SC2034 # these are used by the suites that source this
 TC_DBG=/sys/kernel/debug/taskmonitor
@@ -157,6 +157,17 @@ proc_state() {
 # is_zombie PID
 is_zombie() {
 	[ "$(proc_state "$1")" = Z ]
+}
+
+# make_zombie: a process that has exited and is not reaped, for the
+# errors a write of its PID gets: zombiekid's child, killed; its PID in
+# ZOMBIE.
+make_zombie() {
+	zombiekid zk &
+	wait_for 10 test -s zk || fail "zombiekid did not start"
+	ZOMBIE=$(cat zk)
+	kill "$ZOMBIE"
+	wait_for 10 is_zombie "$ZOMBIE" || fail "test bug: $ZOMBIE did not become a zombie"
 }
 
 # file_is FILE WORDS: FILE's first line is exactly WORDS.

@@ -14,7 +14,7 @@
 # (gate NAME, open_gate NAME) so that "+PID" comes before what it must
 # see.
 #
-# Helpers from tests/helpers used here: zombiekid, tmwrite.
+# Helpers from tests/helpers used here: tmwrite (zombiekid through common.sh).
 
 # shellcheck disable=SC2034 # TM_TIMEOUT is read by the runner
 # shellcheck disable=SC1091 # common.sh is in /tm/suites at run time
@@ -297,11 +297,8 @@ test_follow_write_errors() {
 	p=$!
 	sleep 1000 &
 	q=$!
-	zombiekid zk &
-	wait_for 10 test -s zk || fail "zombiekid did not start"
-	z=$(cat zk)
-	kill "$z"
-	wait_for 10 is_zombie "$z" || fail "test bug: $z is not a zombie"
+	make_zombie
+	z=$ZOMBIE
 	n=$(free_pid)
 	for f in "$TC_DEV" "$TC_DBG"; do
 		for bad in "+" "+\n" "+0" "+0$p" "++$p" "+-$p" "-+$p" "+ $p" "+$p " "+$p\n\n" "+${p}x" \

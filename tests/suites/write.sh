@@ -29,11 +29,8 @@ protocol() {
 	s3=$!
 	burner -t 2 -p -s st &
 	b=$!
-	zombiekid zk &
-	wait_for 10 test -s zk || fail "zombiekid did not start"
-	z=$(cat zk)
-	kill "$z"
-	wait_for 10 is_zombie "$z" || fail "test bug: $z did not become a zombie"
+	make_zombie
+	z=$ZOMBIE
 	wait_for 60 file_is st "paused 2" || fail "burner did not start"
 	tid=
 	for t in /proc/"$b"/task/*; do
