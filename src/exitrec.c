@@ -10,9 +10,11 @@
  * preemption disabled, where no allocation and (on PREEMPT_RT) no
  * spinlock_t is allowed: it only finds the task under RCU, claims its
  * exit once, reads what it cannot read later (the status, the parent,
- * the mm where it still exists) and queues the task's own work, which
- * takes the totals and appends the sample set aside when the process
- * was added.  With no process listed and no fork being listed
+ * the mm where it still exists) and puts the task on a lock-free list
+ * for the exit work, which takes the totals and appends the sample set
+ * aside when the process was added.  The work gathers the exits of a
+ * few milliseconds (TM_BATCH_MS): waking a worker for each exit would
+ * cost more than the record itself.  With no process listed and no fork being listed
  * (follow.c) it returns at its first tests.
  * While sampling is stopped it records nothing: the exit record is
  * taken only if sampling runs both when the process ends and when the
@@ -24,6 +26,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jiffies.h>
+#include <linux/llist.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -40,6 +44,9 @@
 
 static struct tracepoint *tm_exit_tp;
 static struct workqueue_struct *tm_exit_wq;
+static LLIST_HEAD(tm_exits);
+static void tm_exit_work(struct work_struct *w);
+static DECLARE_DELAYED_WORK(tm_exit_dwork, tm_exit_work);
 
 /*
  * The status as a shell shows it in $?, from the status wait() reports:
@@ -87,10 +94,18 @@ void tm_exit_release(struct tm_exit_info *e)
 	e->leader = NULL;
 }
 
+/* Hands @t, with a reference for the work, over to the next batch. */
+static void tm_exit_batch(struct tm_task *t)
+{
+	llist_add(&t->exit_node, &tm_exits);
+	queue_delayed_work(tm_exit_wq, &tm_exit_dwork,
+			   msecs_to_jiffies(TM_BATCH_MS));
+}
+
 void tm_exit_queue(struct tm_task *t)
 {
 	kref_get(&t->ref);
-	queue_work(tm_exit_wq, &t->exit_work);
+	tm_exit_batch(t);
 }
 
 void tm_exit_seen(struct task_struct *p, bool group_dead)
@@ -118,21 +133,26 @@ void tm_exit_seen(struct task_struct *p, bool group_dead)
 	if (t && !test_and_set_bit(0, &t->exit_seen) &&
 	    kref_get_unless_zero(&t->ref)) {
 		tm_exit_capture(&t->exit, p);
-		queue_work(tm_exit_wq, &t->exit_work);
+		tm_exit_batch(t);
 	}
 out:
 	rcu_read_unlock();
 }
 
-void tm_exit_work(struct work_struct *w)
+/* Appends the exit records queued, oldest first. */
+static void tm_exit_work(struct work_struct *w)
 {
-	struct tm_task *t = container_of(w, struct tm_task, exit_work);
+	struct llist_node *list = llist_reverse_order(llist_del_all(&tm_exits));
+	struct tm_task *t, *next;
 
-	/* Whatever became of the process since, its leader is still here. */
-	tm_task_record_exit(t);
-	put_task_struct(t->exit.leader);
-	t->exit.leader = NULL;
-	tm_task_put(t);
+	llist_for_each_entry_safe(t, next, list, exit_node) {
+		/* Whatever became of the process since, its leader is here. */
+		tm_task_record_exit(t);
+		put_task_struct(t->exit.leader);
+		t->exit.leader = NULL;
+		tm_task_put(t);
+		cond_resched();
+	}
 }
 
 static void tm_find_exit_tp(struct tracepoint *tp, void *priv)
@@ -166,6 +186,7 @@ void tm_exitrec_exit(void)
 {
 	tracepoint_probe_unregister(tm_exit_tp, (void *)tm_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
-	/* Drains it: every record queued is appended or dropped. */
+	/* Runs a batch still waiting: every record queued is appended. */
+	flush_delayed_work(&tm_exit_dwork);
 	destroy_workqueue(tm_exit_wq);
 }

@@ -5,15 +5,19 @@
 struct task_struct;
 struct tm_exit_info;
 struct tm_task;
-struct work_struct;
+
+/*
+ * Exits and forks of followed processes are handed to kernel workers in
+ * batches: the first queues the work this many milliseconds ahead, the
+ * next ones join it.  Waking a worker for each would cost more than the
+ * work itself (bench/README.md, section 7).
+ */
+#define TM_BATCH_MS 10
 
 /* Hooks sched_process_exit; -ENOENT if the kernel has no such event. */
 int tm_exitrec_init(void);
 /* Unhooks it and waits for every probe and exit work under way. */
 void tm_exitrec_exit(void);
-
-/* A task's exit work (tm_task.exit_work). */
-void tm_exit_work(struct work_struct *w);
 
 /*
  * Reads into @e, in the exiting task @p, what its exit record needs

@@ -11,7 +11,8 @@
  * while nothing is followed, and for threads; for the fork of a followed
  * process it takes a record from a pool set aside at load, fills it and
  * queues the worker, which lists the child in process context as added
- * by whoever wrote the "+PID" its ancestor descends from.  A pool that
+ * by whoever wrote the "+PID" its ancestor descends from, a few
+ * milliseconds of forks at a time (TM_BATCH_MS, exitrec.h).  A pool that
  * runs dry, or a limit the worker meets, is counted in
  * /sys/kernel/taskmonitor_follow_dropped, never silent.
  *
@@ -41,6 +42,7 @@
 #include <linux/atomic.h>
 #include <linux/cred.h>
 #include <linux/hashtable.h>
+#include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -89,7 +91,7 @@ static atomic_long_t tm_follow_dropped = ATOMIC_LONG_INIT(0);
 static struct tracepoint *tm_fork_tp;
 static struct workqueue_struct *tm_fork_wq;
 static void tm_fork_worker(struct work_struct *w);
-static DECLARE_WORK(tm_fork_work, tm_fork_worker);
+static DECLARE_DELAYED_WORK(tm_fork_dwork, tm_fork_worker);
 
 /* Counts @n descendants not listed; the first loss is logged. */
 static void tm_follow_lost(long n)
@@ -188,7 +190,8 @@ void tm_fork_seen(struct task_struct *parent, struct task_struct *child)
 	raw_spin_unlock(&tm_fork_lock);
 	rcu_read_unlock();
 	if (!err)
-		queue_work(tm_fork_wq, &tm_fork_work);
+		queue_delayed_work(tm_fork_wq, &tm_fork_dwork,
+				   msecs_to_jiffies(TM_BATCH_MS));
 	else if (err == -ENOSPC)
 		tm_follow_lost(1);
 }
@@ -412,7 +415,8 @@ void tm_follow_exit(void)
 {
 	tracepoint_probe_unregister(tm_fork_tp, (void *)tm_fork_probe, NULL);
 	tracepoint_synchronize_unregister();
-	/* Drains it: every fork recorded is listed or dropped. */
+	/* Runs a batch still waiting: every fork recorded is listed. */
+	flush_delayed_work(&tm_fork_dwork);
 	destroy_workqueue(tm_fork_wq);
 	/* With no record pending the exit probe never looks at the pool. */
 	WARN_ON_ONCE(READ_ONCE(tm_nr_pending));

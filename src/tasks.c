@@ -176,7 +176,6 @@ static struct tm_task *tm_task_alloc(struct pid *pid, kuid_t uid, kuid_t euid,
 		kfree(t);
 		return NULL;
 	}
-	INIT_WORK(&t->exit_work, tm_exit_work);
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->exited_node);
 	kref_init(&t->ref);

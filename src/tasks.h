@@ -5,11 +5,11 @@
 #include <linux/kref.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
-#include <linux/workqueue.h>
 
 #include "procstat.h"
 #include "store.h"
@@ -75,12 +75,12 @@ struct tm_task {
 	/*
 	 * The exit record (exitrec.c).  @exit_sample is set aside at the
 	 * add (the probe may not allocate); the probe sets bit 0 of
-	 * @exit_seen, fills @exit after it and queues @exit_work, which
-	 * owns them from then on.
+	 * @exit_seen, fills @exit after it and puts the task on the exit
+	 * work's list by @exit_node; the work owns them from then on.
 	 */
 	struct task_sample *exit_sample;
 	unsigned long exit_seen;
-	struct work_struct exit_work;
+	struct llist_node exit_node;
 	struct tm_exit_info exit;
 };
 
