@@ -125,7 +125,7 @@ boot() {
 # kernels: ctl/* (the tool's figures; its reads and writes are the write
 # and format suites'), format/test_format_values_match_proc (the values
 # against /proc) and unload/test_unload_load_cycles (twenty cycles, where
-# torture/test_torture_load_unload_100 runs a hundred).
+# torture/test_torture_load_unload_cycles runs more, under load).
 skip=(memory/test_memory_hog_no_oom 'ctl/*' format/test_format_values_match_proc unload/test_unload_load_cycles)
 echo "== check-debug: not run in this kernel: ${skip[*]} (see tests/debug/check.sh)"
 boot "$log_name" "$sel,!zz_lockdown/*$(printf ',!%s' "${skip[@]}")"

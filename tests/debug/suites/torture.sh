@@ -176,6 +176,7 @@ test_torture_memory_edge() {
 	echo 0 >/proc/sys/vm/watermark_boost_factor
 	echo "$lrr" | awk '{ $1 = 1; print }' >/proc/sys/vm/lowmem_reserve_ratio
 	vm0=$(reclaim_counters)
+	echo "tm-torture: memory_edge: starting the hog" >/dev/kmsg
 	rc=0
 	edgehog -r -f $((total / 25 + 16)) -H $((DBG_SECS * 1000 / 2)) >hog.out 2>&1 || rc=$?
 	echo "$wsf" >/proc/sys/vm/watermark_scale_factor
@@ -183,7 +184,9 @@ test_torture_memory_edge() {
 	echo "$lrr" >/proc/sys/vm/lowmem_reserve_ratio
 	[ $rc = 0 ] || fail "edgehog: $(cat hog.out)"
 	note "reclaim counters (/proc/vmstat) before: $vm0; after: $(reclaim_counters)"
+	echo "tm-torture: memory_edge: stopping the readers" >/dev/kmsg
 	dbg_bg_stop
+	echo "tm-torture: memory_edge: reading the oldest sample" >/dev/kmsg
 	first1=$(grep -m 1 "^pid $p " "$DBG_DEV" | awk '{ print $8 }')
 	note "$(cat hog.out); task_sample objects before: $before, now: $(awk '$1 == "task_sample" { print $2 }' /proc/slabinfo); oldest ts of $p: $first0 -> $first1"
 	! dmesg | grep -q -e 'Out of memory' -e 'oom-kill' || fail "the OOM killer ran: $(dmesg | grep -m 1 -e 'Out of memory' -e 'oom-kill')"
