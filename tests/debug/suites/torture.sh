@@ -273,13 +273,16 @@ test_torture_rmmod_under_load() {
 	done
 }
 
-# 100 load/unload cycles with varying parameters and a little activity
+# Load/unload cycles (tm_torture_cycles=N on the kernel command line,
+# default 40: every pairing of the four loads and three activities
+# below, several times) with varying parameters and a little activity
 # each time; every unload report must balance, nothing may be left.
-test_torture_load_unload_100() {
+test_torture_load_unload_cycles() {
+	cycles=$(dbg_arg tm_torture_cycles 40)
 	dbg_sleepers 4
 	before=$(tm_unload_reports | wc -l)
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "$cycles" ]; do
 		case $((i % 4)) in
 		0) tm_load ;;
 		1) tm_load target="$DBG_PIDS" interval_ms=1 reserve=0 ;;
@@ -295,10 +298,10 @@ test_torture_load_unload_100() {
 		i=$((i + 1))
 	done
 	tm_unload_reports | tail -n +$((before + 1)) >counts.txt
-	[ "$(wc -l <counts.txt)" = 100 ] ||
-		fail "$(wc -l <counts.txt) unload reports for 100 unloads"
+	[ "$(wc -l <counts.txt)" = "$cycles" ] ||
+		fail "$(wc -l <counts.txt) unload reports for $cycles unloads"
 	bad=$(awk '$1 != $2 || $3 != 0 { print NR ": " $1 " created, " $2 " freed, " $3 " live"; exit }' counts.txt)
 	[ -z "$bad" ] || fail "unload report of cycle $bad"
-	note "100 cycles, $(awk '{ s += $1 } END { print s }' counts.txt) samples created and freed"
-	! grep -q '^task_sample ' /proc/slabinfo || fail "task_sample cache left after 100 cycles"
+	note "$cycles cycles, $(awk '{ s += $1 } END { print s }' counts.txt) samples created and freed"
+	! grep -q '^task_sample ' /proc/slabinfo || fail "task_sample cache left after $cycles cycles"
 }
