@@ -14,8 +14,8 @@
  * for the exit work, which takes the totals and appends the sample set
  * aside when the process was added.  The work gathers the exits of a
  * few milliseconds (TM_BATCH_MS): waking a worker for each exit would
- * cost more than the record itself.  With no process listed and no fork being listed
- * (follow.c) it returns at its first tests.
+ * cost more than the record itself.  With no process listed and no fork
+ * being listed (follow.c) it returns at its first tests.
  * While sampling is stopped it records nothing: the exit record is
  * taken only if sampling runs both when the process ends and when the
  * work appends it (docs/interface.md).
