@@ -326,7 +326,8 @@ static size_t gen_cmd(struct rng *r, char *b)
 		return len;
 	default:
 		/* A valid command, then one mutation. */
-		nr = below(r, 2) ? pool[below(r, POOL)] : 1 + below(r, INT_MAX);
+		nr = below(r, 2) ? (long)pool[below(r, POOL)] :
+				   (long)(1 + below(r, INT_MAX));
 		n = snprintf(b, 64, "%s%ld%s", below(r, 2) ? "-" : "", nr,
 			     below(r, 2) ? "\n" : "");
 		len = n;

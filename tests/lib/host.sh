@@ -513,7 +513,7 @@ tm_build_helpers() {
 		bin=$out/$(basename "$c" .c)
 		if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ] ||
 			{ [ -n "$hdr" ] && [ "$hdr" -nt "$bin" ]; }; then
-			gcc -static -O2 -pthread -Wall -Werror -o "$bin.tmp" "$c" ||
+			gcc -static -O2 -pthread -Wall -Wextra -Werror -o "$bin.tmp" "$c" ||
 				tm_die "cannot compile helper $c"
 			mv -f "$bin.tmp" "$bin"
 		fi
