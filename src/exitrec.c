@@ -6,9 +6,10 @@
  * The sched_process_exit tracepoint is not exported to modules by name,
  * so it is found with for_each_kernel_tracepoint() and hooked with
  * tracepoint_probe_register(); compat.h gives the probe the prototype of
- * the running kernel.  The probe runs in the exiting task with
- * preemption disabled, where no allocation and (on PREEMPT_RT) no
- * spinlock_t is allowed: it only finds the task under RCU, claims its
+ * the running kernel.  The probe runs in the exiting task, inside the
+ * tracepoint's read-side section (preemption disabled, or SRCU on the
+ * newest kernels), where it may not sleep: no allocation and (on
+ * PREEMPT_RT) no spinlock_t.  It only finds the task under RCU, claims its
  * exit once, reads what it cannot read later (the status, the parent,
  * the mm where it still exists) and puts the task on a lock-free list
  * for the exit work, which takes the totals and appends the sample set
