@@ -302,6 +302,11 @@ enum tm_line_kind tm_parse_line(const char *line, size_t len,
 	s->has_start = seen & (1u << K_START);
 	s->has_io = (seen & io) == io;
 	s->has_exit = seen & (1u << K_EXIT);
+	/* A status as $? shows it: the module writes 0 to 255. */
+	if (s->has_exit && s->exit > 255) {
+		*why = "the value of \"exit\" is over 255";
+		return TM_LINE_ERROR;
+	}
 	if ((seen & required) != required) {
 		/* The first missing key, in the documented order. */
 		key = __builtin_ctz(~seen & required);

@@ -77,6 +77,11 @@ static void test_parse_fields(void)
 	CHECK(parse(L1 " start 5 comm x ppid 1 rbytes 2 wbytes 3", &s, &why) ==
 		      TM_LINE_SAMPLE && !s.has_exit, "exit kept from the line before");
 	CHECK(parse(L1 " exit -1", &s, &why) == TM_LINE_ERROR, "exit -1");
+	CHECK(parse(L1 " exit 255", &s, &why) == TM_LINE_SAMPLE && s.exit == 255,
+	      "exit 255");
+	CHECK(parse(L1 " exit 256", &s, &why) == TM_LINE_ERROR &&
+		      strstr(why, "over 255") != NULL,
+	      "exit 256");
 	/* Both keys or no I/O: a rate needs the two counters. */
 	CHECK(parse(L1 " wbytes 3", &s, &why) == TM_LINE_SAMPLE && !s.has_io,
 	      "wbytes alone taken for I/O");
