@@ -326,10 +326,10 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
-# The README shows the latest table of each kernel (bench/results/)
+# The README links the latest table of each kernel (bench/results/)
 # between markers: the instruction counts (bench-icount), which judge the
-# goals, in full; the TCG times (bench-table), which judge nothing, as
-# links to their files.  Runs for different kernels may end at the same
+# goals (its goal table quotes them), and the TCG times (bench-table),
+# which judge nothing.  Runs for different kernels may end at the same
 # time.
 if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	tm_lock "$TM_BUILD/.lock-bench-readme"
@@ -342,13 +342,8 @@ if [ $readme = 1 ] && [ ${#tables[@]} -gt 0 ]; then
 	fi
 	{
 		for t in $(find "$BENCH/results" "${pick[@]}" | sort -V); do
-			if [ $icount = 1 ]; then
-				# shellcheck disable=SC2016 # Markdown's fences, not a command
-				printf '```\n%s\n```\n\n' "$(cat "$t")"
-			else
-				printf -- '- [%s](results/%s): %s\n' "$(basename "$t" .txt)" \
-					"$(basename "$t")" "$(head -n 1 "$t")"
-			fi
+			printf -- '- [%s](results/%s): %s\n' "$(basename "$t" .txt)" \
+				"$(basename "$t")" "$(head -n 1 "$t")"
 		done
 	} >"$block"
 	awk -v block="$block" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
