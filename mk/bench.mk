@@ -25,6 +25,10 @@
 #                      idle or following the forker; a followed fork
 #                      storm against pidstat and a /proc poller);
 #                      BENCH_ICOUNT=1 counts instructions
+#   make bench-profile where the guest's instructions go, function by
+#                      function (a QEMU plugin): per task-sample of 1000
+#                      sleepers, and per fork + exit with and without
+#                      following
 # See bench/README.md for what is measured and how.
 
 BENCH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
@@ -39,7 +43,7 @@ BENCH_ICOUNT ?=
 
 CHECK_STAGES += check-bench-smoke
 
-.PHONY: bench bench-smoke bench-ab bench-history bench-follow bench-fork check-bench-smoke
+.PHONY: bench bench-smoke bench-ab bench-history bench-follow bench-fork bench-profile check-bench-smoke
 
 # After the guests, taskmonitorctl's speed goal (issue 14): host-side, a
 # few seconds once its histories exist (mk/ctl.mk, bench-ctl).
@@ -67,6 +71,9 @@ bench-fork:
 	$(BENCH_TOP)/bench/run.sh --fork $(if $(BENCH_ICOUNT),--icount) \
 		$(foreach k,$(BENCH_KERNELS),--kernel $(k))
 
+bench-profile:
+	$(BENCH_TOP)/bench/profile/run.sh $(foreach k,$(BENCH_KERNELS),--kernel $(k))
+
 check-bench-smoke: check-start
 	@echo "== bench smoke run (N=10, no timing judged) on: $(BENCH_SMOKE_KERNELS)"
 	@$(BENCH_TOP)/bench/run.sh --smoke --results $(RESULTS)/bench-smoke.txt \
@@ -87,6 +94,8 @@ help::
 	@echo "  make bench-follow  only following vs re-reading the whole history (section 6)"
 	@echo "  make bench-fork    only a fork + exit's cost and a followed fork storm (section 7)"
 	@echo "                     BENCH_FORK_PAIRS=1000 BENCH_STORM_CHILDREN=10000 BENCH_REPEAT=5"
+	@echo "  make bench-profile  instructions per function (QEMU plugin, -icount, one vCPU): per"
+	@echo "                     task-sample and per fork + exit; PROF_TASKS PROF_SWEEPS PROF_PAIRS PROF_TOP"
 	@echo "  BENCH_ICOUNT=1     with bench, bench-ab, bench-follow or bench-fork: QEMU -icount, CPU time = instructions"
 	@echo "                     (1 ns each); bench then skips timeliness and has its own table"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"

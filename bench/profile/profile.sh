@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The guest side of make bench-profile (bench/profile/run.sh): pieces of
+# work, each between two runs of tmmark, at which the tbcount plugin
+# writes its snapshots.  Each mark is announced first in the serial log
+# ("PROF-MARK <label> <units>"), in the order of the snapshots; the
+# kernel's and the module's text symbols follow, for the report.
+
+# PROF_TASKS, PROF_SWEEPS, PROF_PAIRS, PROF_REPEAT from make bench-profile's environment.
+# shellcheck disable=SC1091 # written by bench/profile/run.sh
+[ ! -r /tm/profile.conf ] || . /tm/profile.conf
+
+P_DEV=/dev/taskmonitor
+P_SYS=/sys/kernel/taskmonitor
+P_PAIRS=${PROF_PAIRS:-1000}
+P_TASKS=${PROF_TASKS:-1000}
+P_SWEEPS=${PROF_SWEEPS:-100}
+P_REPEAT=${PROF_REPEAT:-3}
+
+# mark LABEL UNITS: snapshot now; LABEL's work is from the previous mark
+# to this one, UNITS its count (task-samples, fork + exit pairs).
+mark() {
+	echo "PROF-MARK $1 $2" >&2
+	tmmark || fail "tmmark failed"
+}
+
+symbols() {
+	grep -i ' t ' /proc/kallsyms | sed 's/^/PROF-SYM /' >&2
+}
+
+samples_of() {
+	awk '$1 == "pid" { n++ } END { print n + 0 }' "$1"
+}
+
+# have_samples N: the history holds N samples or more.
+have_samples() {
+	[ "$(samples_of "$P_DEV")" -ge "$1" ]
+}
+
+# P_TASKS sleepers sampled every 100 ms for P_SWEEPS intervals, the
+# history growing (no cap reached), as section 1 of make bench measures
+# them; the window's task-samples are counted after it closes.
+test_profile_sampling() {
+	sleepers "$P_TASKS" "$TM_TMP/pids" &
+	sl=$!
+	wait_for 600 test -s "$TM_TMP/pids" || fail "sleepers did not start"
+	tm_load interval_ms=100 max_samples=100000
+	echo stop >"$P_SYS" || fail "cannot pause the sampler"
+	while read -r p; do
+		echo "$p" >"$P_DEV" || fail "cannot add $p"
+	done <"$TM_TMP/pids"
+	echo start >"$P_SYS" || fail "cannot start the sampler"
+	wait_for 60 have_samples "$P_TASKS" || fail "no first sweep"
+	before=$(samples_of "$P_DEV")
+	mark start 0
+	# A window of P_SWEEPS intervals with nothing else to do: reading the
+	# history to see the sweeps would count the reader too.
+	sleep $((P_SWEEPS / 10)).$((P_SWEEPS % 10))
+	mark sampling-window 0
+	echo stop >"$P_SYS"
+	n=$(($(samples_of "$P_DEV") - before))
+	[ "$n" -ge "$P_TASKS" ] || fail "only $n samples in the window"
+	echo "PROF-UNITS sampling-window $n" >&2
+	symbols
+	tm_unload
+	kill "$sl"
+	wait "$sl" 2>/dev/null
+}
+
+# tasks_listed: how many processes the module lists.
+tasks_listed() {
+	awk '$1 == "pid" && !($2 in seen) { seen[$2] = 1; n++ } END { print n + 0 }' "$P_DEV"
+}
+
+# forkbench's P_PAIRS forks + exits, the module loaded and sampling every
+# 10 ms (as make bench's section 7): b, nothing followed; c, the forker
+# followed; PROF_REPEAT times each, alternately.  Each window ends 200 ms
+# after the last reap, time for the kernel workers' batches
+# (docs/interface.md: about 10 ms of exits): the same wait in both, so
+# that the idle time costs them alike.  After each c, its histories are
+# expired (exited_keep_s=0) before the next window.
+test_profile_fork_exit() {
+	tm_load interval_ms=10
+	r=0
+	while [ $r -lt "$P_REPEAT" ]; do
+		mark start 0
+		forkbench -c "$P_PAIRS" -p "$TM_TMP/b.pids" >/dev/null || fail "forkbench (b)"
+		sleep 0.2
+		mark b "$P_PAIRS"
+		mark start 0
+		forkbench -c "$P_PAIRS" -F "$P_DEV" -p "$TM_TMP/c.pids" >/dev/null ||
+			fail "forkbench (c)"
+		sleep 0.2
+		mark c "$P_PAIRS"
+		n=$(grep -c ' exit ' "$P_DEV")
+		[ "$n" -ge "$P_PAIRS" ] ||
+			fail "$n of the $P_PAIRS children had their exit record when the window closed"
+		echo 0 >"$TM_SYSFS/parameters/exited_keep_s"
+		wait_for 120 no_tasks_listed || fail "the exited histories were not freed"
+		echo 300 >"$TM_SYSFS/parameters/exited_keep_s"
+		r=$((r + 1))
+	done
+	symbols
+	tm_unload
+}
+
+# no_tasks_listed: the module lists no process.
+no_tasks_listed() {
+	[ "$(tasks_listed)" -eq 0 ]
+}
