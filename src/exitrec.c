@@ -14,8 +14,9 @@
  * the mm where it still exists) and puts the task on a lock-free list
  * for the exit work, which takes the totals and appends the sample set
  * aside when the process was added.  The work gathers the exits of a
- * few milliseconds (TM_BATCH_MS): waking a worker for each exit would
- * cost more than the record itself.  With no process listed and no fork
+ * few milliseconds (TM_BATCH_MS), or TM_BATCH_EXITS exits if they come
+ * sooner: waking a worker for each exit would cost more than the record
+ * itself.  With no process listed and no fork
  * being listed (follow.c) it returns at its first tests.
  * While sampling is stopped it records nothing: the exit record is
  * taken only if sampling runs both when the process ends and when the
@@ -27,6 +28,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/pid.h>
@@ -46,6 +48,7 @@
 static struct tracepoint *tm_exit_tp;
 static struct workqueue_struct *tm_exit_wq;
 static LLIST_HEAD(tm_exits);
+static atomic_t tm_exits_batched = ATOMIC_INIT(0);
 static void tm_exit_work(struct work_struct *w);
 static DECLARE_DELAYED_WORK(tm_exit_dwork, tm_exit_work);
 
@@ -95,12 +98,22 @@ void tm_exit_release(struct tm_exit_info *e)
 	e->leader = NULL;
 }
 
-/* Hands @t, with a reference for the work, over to the next batch. */
+/*
+ * Hands @t, with a reference for the work, over to the next batch.  A
+ * batch is cut short at TM_BATCH_EXITS: each exit pins its leader's
+ * task_struct until the work runs, and a fork loop would otherwise pin
+ * so many of them that the task_struct cache grows new slabs for the
+ * next forks and frees them after each batch (bench/README.md, section
+ * 7).
+ */
 static void tm_exit_batch(struct tm_task *t)
 {
 	llist_add(&t->exit_node, &tm_exits);
-	queue_delayed_work(tm_exit_wq, &tm_exit_dwork,
-			   msecs_to_jiffies(TM_BATCH_MS));
+	if (atomic_inc_return(&tm_exits_batched) >= TM_BATCH_EXITS)
+		mod_delayed_work(tm_exit_wq, &tm_exit_dwork, 0);
+	else
+		queue_delayed_work(tm_exit_wq, &tm_exit_dwork,
+				   msecs_to_jiffies(TM_BATCH_MS));
 }
 
 void tm_exit_queue(struct tm_task *t)
@@ -143,8 +156,11 @@ out:
 /* Appends the exit records queued, oldest first. */
 static void tm_exit_work(struct work_struct *w)
 {
-	struct llist_node *list = llist_reverse_order(llist_del_all(&tm_exits));
+	struct llist_node *list;
 	struct tm_task *t, *next;
+
+	atomic_set(&tm_exits_batched, 0);
+	list = llist_reverse_order(llist_del_all(&tm_exits));
 
 	llist_for_each_entry_safe(t, next, list, exit_node) {
 		/* Whatever became of the process since, its leader is here. */

@@ -13,6 +13,8 @@ struct tm_task;
  * work itself (bench/README.md, section 7).
  */
 #define TM_BATCH_MS 10
+/* ... or fewer, when this many exits are waiting (exitrec.c). */
+#define TM_BATCH_EXITS 8
 
 /* Hooks sched_process_exit; -ENOENT if the kernel has no such event. */
 int tm_exitrec_init(void);
