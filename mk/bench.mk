@@ -95,7 +95,7 @@ help::
 	@echo "  make bench-fork    only a fork + exit's cost and a followed fork storm (section 7)"
 	@echo "                     BENCH_FORK_PAIRS=1000 BENCH_STORM_CHILDREN=10000 BENCH_REPEAT=5"
 	@echo "  make bench-profile  instructions per function (QEMU plugin, -icount, one vCPU): per"
-	@echo "                     task-sample and per fork + exit; PROF_TASKS PROF_SWEEPS PROF_PAIRS PROF_TOP"
+	@echo "                     task-sample and per fork + exit; PROF_TASKS PROF_SWEEPS PROF_PAIRS PROF_REPEAT PROF_TOP"
 	@echo "  BENCH_ICOUNT=1     with bench, bench-ab, bench-follow or bench-fork: QEMU -icount, CPU time = instructions"
 	@echo "                     (1 ns each); bench then skips timeliness and has its own table"
 	@echo "  BENCH_AB_NS=\"1 100 1000 4000\" BENCH_REPEAT=5  sizes and repeats of bench-ab"
