@@ -44,8 +44,8 @@
 # --icount     QEMU's -icount shift=0 (TCG only): the guest's clock then
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
-#              (Debian's 6.1 may hang bringing up its second vCPU under
-#              -icount: TM_SMP=1 boots it with one).  A full run under
+#              (Debian's 6.1 may hang bringing up a second vCPU under
+#              -icount, so the guest has one unless TM_SMP says).  A full run under
 #              -icount measures sections 1, 2, 3, 5, 6 and 7 (gaps timed in
 #              instructions would mean nothing) and keeps its table
 #              apart: bench/results/table-<series>-icount.txt and its
@@ -212,7 +212,8 @@ if [ $icount = 1 ]; then
 	tag=-icount
 	plots=0
 	[ "${TM_ACCEL:-tcg}" = tcg ] || tm_die "--icount needs TCG (TM_ACCEL=$TM_ACCEL)"
-	export TM_ACCEL=tcg TM_QEMU_ARGS="-icount shift=0"
+	# One vCPU: under -icount Debian's 6.1 may hang bringing up a second.
+	export TM_ACCEL=tcg TM_QEMU_ARGS="-icount shift=0" TM_SMP=${TM_SMP:-1}
 fi
 
 # ab_build KVER: build src/ of each of @ab_revs for KVER, as
