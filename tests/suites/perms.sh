@@ -65,6 +65,7 @@ test_perms_nonroot_writer() {
 		r=$(as_member "$p")
 		[ "$r" = EPERM ] || fail "member adding $p ($(awk '$1 == "Uid:" { print "ruid " $2 " euid " $3 }' "/proc/$p/status")): $r, expected EPERM"
 	done
+	swept_since_now "$mine"
 	[ "$(listed_pids)" = "$mine " ] || fail "after refused adds the list is: $(listed_pids)"
 	r=$(as_member "$n"); [ "$r" = ESRCH ] || fail "member adding a missing pid: $r"
 	r=$(as_member "garbage"); [ "$r" = EINVAL ] || fail "member writing garbage: $r"
@@ -106,6 +107,15 @@ test_perms_nonroot_writer() {
 # listed_pids: distinct pids of the history, sorted, on one line.
 listed_pids() {
 	pids_in "$TC_DEV" | sort -n | tr '\n' ' '
+}
+
+# swept_since_now PID: wait for two samples of the listed PID newer than
+# now: the sweep of the second began after now, so every process listed
+# now has a sample by then, and listed_pids shows it (a process appears in
+# the history only at its first sample).
+swept_since_now() {
+	_t=$(bt)
+	wait_for 10 after_at_least "$1" "$_t" 2 || fail "no two samples of $1 after CLOCK_BOOTTIME $_t"
 }
 
 # CAP_SYS_ADMIN, not uid 0, is what lets a writer act on anybody's
@@ -170,6 +180,7 @@ test_perms_decided_at_open() {
 	r=$(tmgetfd "$holder" 3 "$mine" 2>&1)
 	[ "$r" = OK ] || fail "root writing on tmmember's descriptor, adding tmmember's $mine: $r, expected OK"
 	kill "$holder"
+	swept_since_now "$mine"
 	[ "$(listed_pids)" = "$(printf '%s\n' "$rootp" "$mine" | sort -n | tr '\n' ' ')" ] ||
 		fail "listed after the writes: $(listed_pids), expected $rootp and $mine"
 }
@@ -269,6 +280,7 @@ test_perms_user_cap() {
 	r=$(as_member "-$1"); [ "$r" = OK ] || fail "member removing its first process: $r"
 	r=$(as_member "$4"); [ "$r" = OK ] || fail "member adding after a removal: $r"
 	r=$(as_member "$1"); [ "$r" = EDQUOT ] || fail "member adding a third again: $r, expected EDQUOT"
+	swept_since_now "$4"
 	[ "$(listed_pids)" = "$(printf '%s\n' "$2" "$3" "$4" | sort -n | tr '\n' ' ')" ] ||
 		fail "listed: $(listed_pids), expected $2 $3 $4"
 }
