@@ -7,12 +7,13 @@
 # ("PROF-MARK <label> <units>"), in the order of the snapshots; the
 # kernel's and the module's text symbols follow, for the report.
 
-# PROF_TASKS, PROF_SWEEPS, PROF_PAIRS, PROF_REPEAT from make bench-profile's environment.
+# PROF_TASKS, PROF_SWEEPS, PROF_PAIRS and PROF_REPEAT come from make
+# bench-profile's environment.
 # shellcheck disable=SC1091 # written by bench/profile/run.sh
 [ ! -r /tm/profile.conf ] || . /tm/profile.conf
+# shellcheck disable=SC1091 # the suites' helpers, in /tm/suites at run time
+. "${TM_DIR:-/tm}/suites/common.sh"
 
-P_DEV=/dev/taskmonitor
-P_SYS=/sys/kernel/taskmonitor
 P_PAIRS=${PROF_PAIRS:-1000}
 P_TASKS=${PROF_TASKS:-1000}
 P_SWEEPS=${PROF_SWEEPS:-100}
@@ -25,17 +26,16 @@ mark() {
 	tmmark || fail "tmmark failed"
 }
 
+# symbols: the text symbols, the module's included, as one block of
+# PROF-SYM lines after a PROF-SYMS line (kernel messages may come between).
 symbols() {
+	echo PROF-SYMS >&2
 	grep -i ' t ' /proc/kallsyms | sed 's/^/PROF-SYM /' >&2
-}
-
-samples_of() {
-	awk '$1 == "pid" { n++ } END { print n + 0 }' "$1"
 }
 
 # have_samples N: the history holds N samples or more.
 have_samples() {
-	[ "$(samples_of "$P_DEV")" -ge "$1" ]
+	[ "$(total_lines "$TC_DEV")" -ge "$1" ]
 }
 
 # P_TASKS sleepers sampled every 100 ms for P_SWEEPS intervals, the
@@ -46,31 +46,26 @@ test_profile_sampling() {
 	sl=$!
 	wait_for 600 test -s "$TM_TMP/pids" || fail "sleepers did not start"
 	tm_load interval_ms=100 max_samples=100000
-	echo stop >"$P_SYS" || fail "cannot pause the sampler"
+	echo stop >"$TC_SYS" || fail "cannot pause the sampler"
 	while read -r p; do
-		echo "$p" >"$P_DEV" || fail "cannot add $p"
+		echo "$p" >"$TC_DEV" || fail "cannot add $p"
 	done <"$TM_TMP/pids"
-	echo start >"$P_SYS" || fail "cannot start the sampler"
+	echo start >"$TC_SYS" || fail "cannot start the sampler"
 	wait_for 60 have_samples "$P_TASKS" || fail "no first sweep"
-	before=$(samples_of "$P_DEV")
+	before=$(total_lines "$TC_DEV")
 	mark start 0
 	# A window of P_SWEEPS intervals with nothing else to do: reading the
 	# history to see the sweeps would count the reader too.
 	sleep $((P_SWEEPS / 10)).$((P_SWEEPS % 10))
 	mark sampling-window 0
-	echo stop >"$P_SYS"
-	n=$(($(samples_of "$P_DEV") - before))
+	echo stop >"$TC_SYS"
+	n=$(($(total_lines "$TC_DEV") - before))
 	[ "$n" -ge "$P_TASKS" ] || fail "only $n samples in the window"
 	echo "PROF-UNITS sampling-window $n" >&2
 	symbols
 	tm_unload
 	kill "$sl"
 	wait "$sl" 2>/dev/null
-}
-
-# tasks_listed: how many processes the module lists.
-tasks_listed() {
-	awk '$1 == "pid" && !($2 in seen) { seen[$2] = 1; n++ } END { print n + 0 }' "$P_DEV"
 }
 
 # forkbench's P_PAIRS forks + exits, the module loaded and sampling every
@@ -89,11 +84,11 @@ test_profile_fork_exit() {
 		sleep 0.2
 		mark b "$P_PAIRS"
 		mark start 0
-		forkbench -c "$P_PAIRS" -F "$P_DEV" -p "$TM_TMP/c.pids" >/dev/null ||
+		forkbench -c "$P_PAIRS" -F "$TC_DEV" -p "$TM_TMP/c.pids" >/dev/null ||
 			fail "forkbench (c)"
 		sleep 0.2
 		mark c "$P_PAIRS"
-		n=$(grep -c ' exit ' "$P_DEV")
+		n=$(grep -c ' exit ' "$TC_DEV")
 		[ "$n" -ge "$P_PAIRS" ] ||
 			fail "$n of the $P_PAIRS children had their exit record when the window closed"
 		echo 0 >"$TM_SYSFS/parameters/exited_keep_s"
@@ -107,5 +102,5 @@ test_profile_fork_exit() {
 
 # no_tasks_listed: the module lists no process.
 no_tasks_listed() {
-	[ "$(tasks_listed)" -eq 0 ]
+	[ -z "$(pids_in "$TC_DEV")" ]
 }

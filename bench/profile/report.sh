@@ -20,16 +20,14 @@ top=${PROF_TOP:-30}
 # symbols (a window's are in the dump that follows it).
 tr -d '\r' <"$log" | awk -v dir="$dir" '
 	BEGIN { n = 0; blocks = 0 }
-	/^PROF-MARK / { label[n] = $2; units[n] = $3; block[n++] = blocks + 0; insym = 0; next }
+	/^PROF-MARK / { label[n] = $2; units[n] = $3; block[n++] = blocks; next }
 	/^PROF-UNITS / { for (i = 0; i < n; i++) if (label[i] == $2) units[i] = $3; next }
-	/^PROF-SYM / {
-		if (!insym) { insym = 1; file = dir "/syms." blocks++ }
+	/^PROF-SYMS$/ { file = dir "/syms." blocks++; next }
+	/^PROF-SYM / && file != "" {
 		name = $4
 		if ($5 != "") name = name $5
 		print $2, name > file
-		next
 	}
-	{ insym = 0 }
 	END { for (i = 0; i < n; i++) print i, label[i], units[i], block[i] > (dir "/marks") }'
 [ -s "$dir/marks" ] || { echo "profile: no marks in $log" >&2; exit 1; }
 
