@@ -104,3 +104,46 @@ test_profile_fork_exit() {
 no_tasks_listed() {
 	[ -z "$(pids_in "$TC_DEV")" ]
 }
+
+# page_allocs LABEL FORKBENCH-ARGS...: every page allocation of
+# PROF_PAIRS / 3 forks + exits, counted by the 7 callers below
+# __alloc_pages (kmem:mm_page_alloc with a stack trace each), as
+# "PROF-PAGES LABEL COUNT ORDER CALLERS" lines.
+page_allocs() {
+	_t=/sys/kernel/tracing
+	_label=$1
+	shift
+	echo 0 >$_t/tracing_on
+	echo >$_t/trace
+	echo 40000 >$_t/buffer_size_kb
+	echo 1 >$_t/events/kmem/mm_page_alloc/enable
+	echo stacktrace >$_t/events/kmem/mm_page_alloc/trigger
+	echo 1 >$_t/tracing_on
+	forkbench -c $((P_PAIRS / 3)) "$@" -p "$TM_TMP/pages.pids" >/dev/null || fail "forkbench ($_label)"
+	sleep 0.2
+	echo 0 >$_t/tracing_on
+	echo '!stacktrace' >$_t/events/kmem/mm_page_alloc/trigger
+	echo 0 >$_t/events/kmem/mm_page_alloc/enable
+	awk -v label="$_label" '
+	function flush() { if (key != "") n[order " " key]++; key = "" }
+	/mm_page_alloc:/ {
+		flush(); order = $0
+		sub(/.*order=/, "", order); sub(/ .*/, "", order); depth = 0; next
+	}
+	/=> / { depth++; if (depth >= 2 && depth <= 8) key = key (key == "" ? "" : "<") $2; next }
+	END { flush(); for (k in n) print "PROF-PAGES", label, n[k], k }' $_t/trace >&2
+}
+
+# Who allocates the pages of forks + exits, not followed (b) and
+# followed (c): the pages following adds, by their callers.
+test_profile_page_allocs() {
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	[ -w /sys/kernel/tracing/events/kmem/mm_page_alloc/trigger ] ||
+		fail "no kmem:mm_page_alloc event trigger in this kernel"
+	tm_load interval_ms=10
+	forkbench -c $((P_PAIRS / 3)) -p "$TM_TMP/warm.pids" >/dev/null || fail "forkbench (warm-up)"
+	page_allocs b
+	page_allocs c -F "$TC_DEV"
+	echo "PROF-PAGES-PAIRS $((P_PAIRS / 3))" >&2
+	tm_unload
+}

@@ -109,3 +109,15 @@ if [ -s "$dir/funcs.b" ] && [ -s "$dir/funcs.c" ]; then
 	echo "..."
 	grep -v '^TOTAL ' "$dir/diff" | sort -k2,2g | awk 'NR <= 5 { printf "%-44s %12s\n", $1, $2 }'
 fi
+
+# The page allocations of test_profile_page_allocs, per pair: the callers
+# whose count differs most between c and b.
+pairs=$(tr -d '\r' <"$log" | awk '/^PROF-PAGES-PAIRS / { print $2 }')
+if [ -n "$pairs" ]; then
+	echo
+	echo "page allocations per fork + exit pair, c (followed) - b, by callers below __alloc_pages:"
+	tr -d '\r' <"$log" | awk -v pairs="$pairs" '
+	$1 == "PROF-PAGES" { k = $4 " " $5; d[k] += ($2 == "c" ? $3 : -$3) }
+	END { for (k in d) if (d[k] != 0) printf "%8.3f order %s\n", d[k] / pairs, k }' | sort -k1,1gr |
+		awk -v top="$top" 'NR <= top'
+fi

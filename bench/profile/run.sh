@@ -8,10 +8,12 @@
 # translation block and writes them out at each run of the marker
 # tmmark; the guest suite bench/profile/profile.sh puts marks around
 # (1) the sampling of PROF_TASKS sleepers for PROF_SWEEPS sweeps and
-# (2) PROF_PAIRS forks + exits with the module loaded, without and with the forker
-# followed; report.sh names the blocks after the guest's symbols and
-# prints, per task-sample and per fork + exit pair, the instructions of
-# each function and its calls.  The counts cover every context
+# (2) PROF_PAIRS forks + exits with the module loaded, without and with
+# the forker followed, and (3) traces the page allocations of a third as
+# many of each kind; report.sh names the blocks after the guest's
+# symbols and prints, per task-sample and per fork + exit pair, the
+# instructions of each function and its calls, and the page allocations
+# that following adds, by caller.  The counts cover every context
 # (interrupts, softirqs, other threads): the whole system's cost, not
 # one thread's CPU time as make bench's schedstat figures.
 #
