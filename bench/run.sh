@@ -45,9 +45,10 @@
 #              counts executed instructions, 1 ns each, so a CPU time is
 #              an instruction count, the same whatever the host's load
 #              (Debian's 6.1 may hang bringing up a second vCPU under
-#              -icount, so the guest has one unless TM_SMP says).  A full run under
-#              -icount measures sections 1, 2, 3, 5, 6 and 7 (gaps timed in
-#              instructions would mean nothing) and keeps its table
+#              -icount, so the guest has one unless TM_SMP says).  A
+#              full run under -icount measures sections 1, 2, 3, 5, 6
+#              and 7 (gaps timed in instructions would mean nothing)
+#              and keeps its table
 #              apart: bench/results/table-<series>-icount.txt and its
 #              own block of bench/README.md; it draws no figure
 # --kernel K   as tests/run.sh (default: $BENCH_KERNELS or "6.1 6.12")

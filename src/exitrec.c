@@ -16,8 +16,8 @@
  * aside when the process was added.  The work gathers the exits of a
  * few milliseconds (TM_BATCH_MS), or TM_BATCH_EXITS exits if they come
  * sooner: waking a worker for each exit would cost more than the record
- * itself.  With no process listed and no fork
- * being listed (follow.c) it returns at its first tests.
+ * itself.  With no process listed and no fork being listed (follow.c) it
+ * returns at its first tests.
  * While sampling is stopped it records nothing: the exit record is
  * taken only if sampling runs both when the process ends and when the
  * work appends it (docs/interface.md).

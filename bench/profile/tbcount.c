@@ -4,7 +4,7 @@
  * in each translation block, and writes the counts so far to a file each
  * time the guest runs the marker (bench/profile/tmmark.c).  Two such
  * snapshots around a piece of work give its instructions, block by block;
- * bench/profile/report.awk names the blocks after the guest's symbols.
+ * bench/profile/report.sh names the blocks after the guest's symbols.
  *
  * The counts are those -icount charges to the guest's clock (a block's
  * instructions each time it runs; a rep-prefixed string instruction once
